@@ -1,0 +1,198 @@
+/**
+ * `stagecraft.buildStage`: runs `stagecraft build` for one stage as a VS Code task in the
+ * integrated terminal, so the user sees the same output CI shows.
+ *
+ * This file reads the settings and the world; the command line itself is made by the pure
+ * helpers in buildTask.ts.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+    buildCliArgs,
+    buildProcess,
+    chooseCliScript,
+    chooseNodeRuntime,
+    findOnPath,
+    parseBackend,
+    resolveContextDir,
+    taskLabel,
+    type BuildRequest,
+} from './buildTask';
+import { listStages, type StageItem } from './stages';
+
+export const TASK_TYPE = 'stagecraft';
+
+/** The task definition type contributed in package.json (`taskDefinitions`). */
+export interface StagecraftTaskDefinition extends vscode.TaskDefinition {
+    type: typeof TASK_TYPE;
+    /** The Dockerfile, absolute or relative to the workspace folder. */
+    file: string;
+    /** Stage name or index. */
+    target: string;
+}
+
+const UNTRUSTED_MESSAGE =
+    'Stagecraft: building is disabled in an untrusted workspace (a build runs the commands in the Dockerfile). ' +
+    'Stage analysis keeps working. Trust this workspace to build.';
+
+function fileExists(file: string): boolean {
+    try {
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}
+
+function toUri(value: unknown): vscode.Uri | null {
+    if (value instanceof vscode.Uri) return value;
+    if (typeof value === 'string' && value) {
+        try {
+            return value.includes('://') || value.startsWith('untitled:') ? vscode.Uri.parse(value) : vscode.Uri.file(value);
+        } catch {
+            return null;
+        }
+    }
+    return null;
+}
+
+/** Makes the task for one stage; pure apart from reading settings and probing the file system. */
+export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, stageIndex: number, stageName: string | null): vscode.Task {
+    const folder = vscode.workspace.getWorkspaceFolder(dockerfile);
+    const config = vscode.workspace.getConfiguration('stagecraft', dockerfile);
+    const platformInfo = config.inspect<string>('platform');
+    // Only a platform the user chose is passed on; the default (linux/amd64, for the analysis)
+    // must not force emulation on an arm64 machine.
+    const platform =
+        platformInfo?.workspaceFolderValue ?? platformInfo?.workspaceValue ?? platformInfo?.globalValue ?? null;
+    const request: BuildRequest = {
+        dockerfile: dockerfile.fsPath,
+        stageIndex,
+        stageName,
+        contextDir: resolveContextDir(dockerfile.fsPath, config.get<string>('build.context'), folder?.uri.fsPath ?? null),
+        cacheRepo: config.get<string>('build.cacheRepo') ?? null,
+        backend: parseBackend(config.get('build.backend')),
+        push: config.get<boolean>('build.push') === true,
+        buildArgs: config.get<Record<string, string>>('buildArgs') ?? {},
+        platform,
+    };
+    const cliScript = chooseCliScript(extensionPath, fileExists, config.get<string>('build.cliPath'));
+    const runtime = chooseNodeRuntime(findOnPath('node', process.env.PATH, fileExists), process.execPath);
+    const proc = buildProcess(cliScript, runtime, buildCliArgs(request));
+    const definition: StagecraftTaskDefinition = {
+        type: TASK_TYPE,
+        file: dockerfile.fsPath,
+        target: stageName ?? String(stageIndex),
+    };
+    const execution = new vscode.ProcessExecution(proc.command, proc.args, {
+        cwd: request.contextDir,
+        env: proc.env,
+    });
+    const task = new vscode.Task(
+        definition,
+        folder ?? vscode.TaskScope.Workspace,
+        taskLabel(stageName, stageIndex, dockerfile.fsPath),
+        'stagecraft',
+        execution,
+        [],
+    );
+    task.presentationOptions = {
+        reveal: vscode.TaskRevealKind.Always,
+        panel: vscode.TaskPanelKind.Dedicated,
+        clear: true,
+        focus: false,
+    };
+    task.group = vscode.TaskGroup.Build;
+    return task;
+}
+
+/** Lets the user pick a stage of a Dockerfile. */
+async function pickStage(document: vscode.TextDocument): Promise<StageItem | undefined> {
+    const stages = listStages(document.getText());
+    if (stages.length === 0) {
+        void vscode.window.showWarningMessage('Stagecraft: this Dockerfile has no stage (no FROM) to build.');
+        return undefined;
+    }
+    const items = stages.map((stage) => ({
+        label: stage.name ?? `stage ${stage.index}`,
+        description: `#${stage.index} · line ${stage.line} · FROM ${stage.from}`,
+        detail: stage.patterns.length > 0 ? stage.patterns.join(', ') : undefined,
+        stage,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+        title: 'Stagecraft: Build Stage with Cache',
+        placeHolder: 'Stage to build (the stages it needs are built too, with cache)',
+        matchOnDescription: true,
+    });
+    return picked?.stage;
+}
+
+function isDockerfileDocument(document: vscode.TextDocument): boolean {
+    if (document.languageId === 'dockerfile') return true;
+    const base = document.uri.path.split('/').pop() ?? '';
+    return /^(Dockerfile|Containerfile)$|\.Dockerfile$|^Dockerfile\./i.test(base);
+}
+
+/**
+ * The command. From a code lens: `(uri, stageIndex, stageName)`. From the palette: no arguments,
+ * the stage is picked from the active Dockerfile. Resolves to the started task execution, or
+ * undefined when nothing was started (untrusted workspace, no Dockerfile, cancelled).
+ */
+export async function buildStageCommand(
+    extensionPath: string,
+    uriArg?: unknown,
+    stageIndexArg?: unknown,
+    stageNameArg?: unknown,
+): Promise<vscode.TaskExecution | undefined> {
+    if (vscode.workspace.isTrusted === false) {
+        void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
+        return undefined;
+    }
+    let uri = toUri(uriArg);
+    let stageIndex = typeof stageIndexArg === 'number' && Number.isInteger(stageIndexArg) && stageIndexArg >= 0 ? stageIndexArg : null;
+    let stageName = typeof stageNameArg === 'string' && stageNameArg.trim() ? stageNameArg : null;
+
+    if (!uri || stageIndex === null) {
+        const document = uri
+            ? await vscode.workspace.openTextDocument(uri)
+            : vscode.window.activeTextEditor?.document;
+        if (!document || !isDockerfileDocument(document)) {
+            void vscode.window.showWarningMessage('Stagecraft: open a Dockerfile to build one of its stages.');
+            return undefined;
+        }
+        const stage = await pickStage(document);
+        if (!stage) return undefined;
+        uri = document.uri;
+        stageIndex = stage.index;
+        stageName = stage.name;
+    }
+    if (uri.scheme !== 'file') {
+        void vscode.window.showWarningMessage('Stagecraft: save the Dockerfile to a folder first; a build needs its files (the build context).');
+        return undefined;
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
+    if (document?.isDirty) await document.save();
+    return vscode.tasks.executeTask(makeBuildTask(extensionPath, uri, stageIndex, stageName));
+}
+
+/** Resolves `stagecraft` tasks written in tasks.json; contributes no task of its own. */
+export class StagecraftTaskProvider implements vscode.TaskProvider {
+    constructor(private readonly extensionPath: string) {}
+
+    provideTasks(): vscode.Task[] {
+        return [];
+    }
+
+    resolveTask(task: vscode.Task): vscode.Task | undefined {
+        const definition = task.definition as Partial<StagecraftTaskDefinition>;
+        if (definition.type !== TASK_TYPE || typeof definition.file !== 'string' || typeof definition.target !== 'string') return undefined;
+        if (vscode.workspace.isTrusted === false) return undefined;
+        const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
+        const file = folder ? vscode.Uri.joinPath(folder.uri, definition.file) : vscode.Uri.file(definition.file);
+        const uri = /^([a-zA-Z]:)?[\\/]/.test(definition.file) ? vscode.Uri.file(definition.file) : file;
+        const index = /^\d+$/.test(definition.target) ? Number(definition.target) : 0;
+        const name = /^\d+$/.test(definition.target) ? null : definition.target;
+        const resolved = makeBuildTask(this.extensionPath, uri, index, name);
+        // resolveTask must keep the original definition object.
+        return new vscode.Task(task.definition, task.scope ?? vscode.TaskScope.Workspace, task.name, 'stagecraft', resolved.execution, []);
+    }
+}

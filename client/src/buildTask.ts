@@ -1,0 +1,137 @@
+/**
+ * The pure part of "Build with cache": settings and facts in, a command line out.
+ *
+ * No `vscode` import: everything here runs under plain node tests. The caller (buildCommand.ts)
+ * reads the settings and the world (which files exist, what is on PATH) and hands them in.
+ *
+ * The command line is the agreed interface of `stagecraft build`:
+ *   stagecraft build -f <file> --target <stage> [--cache-repo R] [--backend B] [--push]
+ *                    [--build-arg K=V]... [--platform P] <context dir>
+ * It is always an argument array, never a shell string: stage names, build args and paths come
+ * from the Dockerfile and the settings and are never interpreted by a shell.
+ */
+import * as path from 'node:path';
+import type { BuildBackend } from '../../server/src/common/settings';
+
+export type Backend = BuildBackend;
+export const BACKENDS: readonly Backend[] = ['auto', 'classic', 'buildkit', 'buildx', 'save-load'];
+
+/** What to build, with the build settings already read. */
+export interface BuildRequest {
+    /** Absolute path of the Dockerfile. */
+    dockerfile: string;
+    /** The stage: its name, or its index when it has none. */
+    stageName: string | null;
+    stageIndex: number;
+    /** Absolute path of the build context. */
+    contextDir: string;
+    cacheRepo?: string | null;
+    backend?: Backend | null;
+    push?: boolean;
+    buildArgs?: Record<string, string> | null;
+    /** Only when the user chose one; absent means "the engine's own platform". */
+    platform?: string | null;
+}
+
+/** The stage as `--target` takes it: the name when there is one, else the index. */
+export function targetOf(stageName: string | null, stageIndex: number): string {
+    const name = stageName?.trim();
+    return name ? name : String(stageIndex);
+}
+
+/** The arguments after the CLI script: `build -f ... <context>`. */
+export function buildCliArgs(req: BuildRequest): string[] {
+    const args = ['build', '-f', req.dockerfile, '--target', targetOf(req.stageName, req.stageIndex)];
+    const cacheRepo = req.cacheRepo?.trim();
+    if (cacheRepo) args.push('--cache-repo', cacheRepo);
+    if (req.backend && req.backend !== 'auto') args.push('--backend', req.backend);
+    if (req.push) args.push('--push');
+    for (const [key, value] of Object.entries(req.buildArgs ?? {})) {
+        if (!isBuildArgName(key)) continue;
+        args.push('--build-arg', `${key}=${value == null ? '' : String(value)}`);
+    }
+    const platform = req.platform?.trim();
+    if (platform) args.push('--platform', platform);
+    args.push(req.contextDir);
+    return args;
+}
+
+/** An ARG name as Dockerfiles allow it; anything else in the settings is ignored, not passed on. */
+export function isBuildArgName(name: string): boolean {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** A backend setting value, or null when it is not one we know (the CLI then detects). */
+export function parseBackend(value: unknown): Backend | null {
+    return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value) ? (value as Backend) : null;
+}
+
+/**
+ * The build context: the `stagecraft.build.context` setting (absolute, or relative to the
+ * workspace folder, or to the Dockerfile's folder when there is no workspace folder), else the
+ * Dockerfile's folder.
+ */
+export function resolveContextDir(dockerfile: string, contextSetting: string | null | undefined, workspaceFolder: string | null): string {
+    const setting = contextSetting?.trim();
+    const dockerfileDir = path.dirname(dockerfile);
+    if (!setting) return dockerfileDir;
+    if (path.isAbsolute(setting)) return path.normalize(setting);
+    return path.resolve(workspaceFolder ?? dockerfileDir, setting);
+}
+
+/**
+ * The CLI script: a user-configured one, else the bundled `dist/cli.js` when the package has it,
+ * else the compiled source `out/server/src/cli/main.js` (development).
+ */
+export function chooseCliScript(extensionPath: string, exists: (file: string) => boolean, configured?: string | null): string {
+    const custom = configured?.trim();
+    if (custom) return custom;
+    const bundled = path.join(extensionPath, 'dist', 'cli.js');
+    if (exists(bundled)) return bundled;
+    return path.join(extensionPath, 'out', 'server', 'src', 'cli', 'main.js');
+}
+
+/** Where `name` is on a PATH string, or null. */
+export function findOnPath(name: string, pathEnv: string | undefined, exists: (file: string) => boolean, platform: NodeJS.Platform = process.platform): string | null {
+    if (!pathEnv) return null;
+    const sep = platform === 'win32' ? ';' : ':';
+    const exts = platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+    for (const dir of pathEnv.split(sep)) {
+        if (!dir) continue;
+        for (const ext of exts) {
+            const candidate = (platform === 'win32' ? path.win32 : path.posix).join(dir, name + ext);
+            if (exists(candidate)) return candidate;
+        }
+    }
+    return null;
+}
+
+export interface NodeRuntime {
+    command: string;
+    /** Extra environment for the process. */
+    env: Record<string, string>;
+}
+
+/**
+ * How to run a node script from the editor. In the extension host `process.execPath` is the
+ * editor's Electron binary on desktop (it runs scripts only with ELECTRON_RUN_AS_NODE=1) and node
+ * on code-server; a `node` on PATH is preferred because it behaves the same as in CI.
+ */
+export function chooseNodeRuntime(nodeOnPath: string | null, execPath: string): NodeRuntime {
+    if (nodeOnPath) return { command: nodeOnPath, env: {} };
+    return { command: execPath, env: { ELECTRON_RUN_AS_NODE: '1' } };
+}
+
+/** The full process to run: a `.js` CLI runs under node; anything else (an installed binary) directly. */
+export function buildProcess(cliScript: string, runtime: NodeRuntime, cliArgs: string[]): { command: string; args: string[]; env: Record<string, string> } {
+    if (/\.(c|m)?js$/i.test(cliScript)) {
+        return { command: runtime.command, args: [cliScript, ...cliArgs], env: runtime.env };
+    }
+    return { command: cliScript, args: cliArgs, env: {} };
+}
+
+/** The task's label in the terminal tab and the task list. */
+export function taskLabel(stageName: string | null, stageIndex: number, dockerfile: string): string {
+    const stage = stageName?.trim() ? stageName.trim() : `stage ${stageIndex}`;
+    return `build ${stage} (${path.basename(dockerfile)})`;
+}

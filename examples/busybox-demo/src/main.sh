@@ -1,0 +1,3 @@
+#!/bin/sh
+. "$(dirname "$0")/greet.sh"
+greet "${GREET_NAME:-}"

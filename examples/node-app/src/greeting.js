@@ -1,0 +1,8 @@
+'use strict';
+
+/** The text served at /hello. */
+function greeting(name) {
+  return `hello, ${name || 'world'}`;
+}
+
+module.exports = { greeting };

@@ -1,0 +1,173 @@
+/**
+ * The stage graph: what the analysis knows about one Dockerfile.
+ *
+ * Plain data, no behaviour. Every feature (hover, lenses, diagnostics, build plans, the CLI)
+ * reads one of these; it is computed once per document version by `analyze()`.
+ *
+ * Conventions:
+ * - `line` fields are 1-based (what users and `docker build` errors print);
+ * - `Range` values are LSP ranges (0-based line and character), for editor features;
+ * - `null` means "not there" or "cannot be known" and is part of the contract.
+ */
+import type { Range } from 'vscode-languageserver-types';
+
+export type { Range };
+
+/** What the caller knows that the file does not say. */
+export interface AnalyzeOptions {
+    /** Build target: a stage name (case-insensitive) or index. Default: the last stage. */
+    target?: string | number;
+    /** `--build-arg` overrides of global ARGs. */
+    buildArgs?: Record<string, string>;
+    /** Target platform `os/arch[/variant]`, feeds TARGETPLATFORM, TARGETOS, ... Default `linux/amd64`. */
+    platform?: string;
+    /** Build platform, feeds BUILDPLATFORM, BUILDOS, ... Default: the target platform. */
+    buildPlatform?: string;
+}
+
+export type PatternLabel = 'builder-app' | 'alias' | 'inner-base' | 'tested-app' | 'split-step';
+
+export interface Pattern {
+    label: PatternLabel;
+    /** One line, for hovers and the CLI. */
+    reason: string;
+}
+
+/** How a stage refers to another stage or image. */
+export type RefKind = 'from' | 'copy' | 'add' | 'mount';
+
+export interface StageRef {
+    kind: RefKind;
+    /** The reference as written (`builder`, `0`, `golang:${V}`). */
+    text: string;
+    /** For `from`: the ARG-resolved text, or null when an unset ARG decides it. Others: `text`. */
+    resolved: string | null;
+    /** Range of the reference text itself (the stage name or image), for navigation and rename. */
+    range: Range;
+    /** 1-based line of the instruction holding the reference. */
+    line: number;
+    /** The stage it resolves to, or null when it names an image, a build context, or nothing. */
+    stage: number | null;
+    /** True when `text` is a number (`COPY --from=0`). */
+    numeric: boolean;
+    /** True when it names a stage that is defined later in the file (BuildKit only). */
+    forward: boolean;
+    /** True when a stage refers to itself. */
+    self: boolean;
+}
+
+export type HeavyKind = 'system-packages' | 'dependencies' | 'download' | 'toolchain';
+
+export interface HeavyStep {
+    kind: HeavyKind;
+    /** The tool: `apt-get`, `npm`, `go`, `cargo`, ... */
+    tool: string;
+    /** The matched command, e.g. `npm ci`, `apt-get install`. */
+    command: string;
+    /** The RUN instruction. */
+    line: number;
+    range: Range;
+    /** The broad COPY/ADD of the build context that comes before it in the same stage, if any. */
+    afterBroadCopy: ContextCopy | null;
+}
+
+/** A COPY/ADD that reads the build context (no `--from`). */
+export interface ContextCopy {
+    keyword: 'COPY' | 'ADD';
+    /** Source paths as written. */
+    sources: string[];
+    /** Destination as written. */
+    dest: string;
+    /** True when a source is the whole context or a directory of it (`.`, `./`, `src/`, `*`). */
+    broad: boolean;
+    line: number;
+    range: Range;
+}
+
+export interface TestStep {
+    /** The matched command, e.g. `go test`, `npm test`. */
+    command: string;
+    line: number;
+    range: Range;
+}
+
+export interface InstructionInfo {
+    /** Upper-case keyword. */
+    keyword: string;
+    /** Arguments as the parser gives them (continuations joined, comments removed). */
+    args: string;
+    line: number;
+    range: Range;
+}
+
+export interface Stage {
+    index: number;
+    /** The `AS` name as written, or null. Compare with `sameName()`. */
+    name: string | null;
+    nameRange: Range | null;
+    /** 1-based line of the FROM. */
+    line: number;
+    /** The FROM instruction. */
+    fromRange: Range;
+    /** From the FROM to the last line before the next FROM (or the end). */
+    range: Range;
+    /** The image text as written (`golang:${GO_VERSION}`). */
+    from: string;
+    /** Range of the image text in the FROM, null when the FROM has no image. */
+    imageRange: Range | null;
+    /** ARG-resolved image text, or null when an unset ARG or unknown platform decides it. */
+    fromResolved: string | null;
+    /** The `--platform` of the FROM, as written. */
+    platformFlag: string | null;
+    /** An earlier stage whose name equals the resolved image text. */
+    parent: number | null;
+    /** Every reference this stage makes: its FROM (first), then --from and mount from=, in order. */
+    refs: StageRef[];
+    /** Sorted unique stage indexes: parent, --from, mount from=. */
+    dependsOn: number[];
+    /** Images and named contexts this stage uses that are not stages (FROM image, --from image). */
+    externalFrom: string[];
+    /** Sorted unique indexes of the stages that depend on this one. */
+    usedBy: number[];
+    /** Instructions after the FROM. */
+    instructions: InstructionInfo[];
+    contextCopies: ContextCopy[];
+    heavySteps: HeavyStep[];
+    testSteps: TestStep[];
+    /** BuildKit-style description: the comment right above the FROM starting with the stage name. */
+    description: string | null;
+    patterns: Pattern[];
+    /** Whether the target needs this stage. */
+    reachable: boolean;
+}
+
+export interface GlobalArg {
+    name: string;
+    /** The default in the file, or null when declared without one. */
+    default: string | null;
+    /** What it resolves to for this analysis (override, default, or platform), null when unset. */
+    value: string | null;
+    line: number;
+    range: Range;
+}
+
+/** Something wrong with the file or the options that the analysis could not honour. */
+export interface AnalysisProblem {
+    code: 'no-stages' | 'unknown-target' | 'bad-platform';
+    message: string;
+    range: Range | null;
+}
+
+export interface Analysis {
+    /** Index of the target stage; null when the file has no stage or the target is unknown. */
+    target: number | null;
+    platform: string;
+    buildPlatform: string;
+    stages: Stage[];
+    /** Sorted indexes of the stages the target does not need. */
+    unused: number[];
+    globalArgs: GlobalArg[];
+    problems: AnalysisProblem[];
+    /** The escape character from `# escape=` (default backslash). */
+    escapeChar: string;
+}

@@ -1,0 +1,101 @@
+/**
+ * The general Dockerfile features (instruction hovers, keyword/flag completion, syntax
+ * diagnostics, formatting, links, signature help, variable navigation, its quick-fix commands),
+ * served through rcjsuen's `dockerfile-language-service` when no other Docker extension is
+ * installed, and merged with the stage features: ours first, no duplicates.
+ * Pure apart from holding the service object (which is itself pure: text in, LSP types out),
+ * except that registry tag completion (`FROM image:<tag>`, a network call to Docker Hub) is
+ * never served: only synchronous completion results are used.
+ */
+import {
+    DockerfileLanguageServiceFactory,
+    CommandIds,
+    type DockerfileLanguageService,
+    type Capabilities,
+} from 'dockerfile-language-service';
+import { ValidationCode } from 'dockerfile-utils';
+import {
+    MarkupKind,
+    type CompletionItem,
+    type Diagnostic,
+    type FoldingRange,
+    type Hover,
+    type MarkedString,
+    type MarkupContent,
+} from 'vscode-languageserver-types';
+import type { StagecraftSettings } from '../common/settings';
+import type { StagecraftInitializationOptions } from '../common/protocol';
+
+export type GeneralService = DockerfileLanguageService;
+
+export function createGeneralService(capabilities: Capabilities): GeneralService {
+    const service = DockerfileLanguageServiceFactory.createLanguageService();
+    service.setCapabilities(capabilities);
+    service.setLogger({ log: () => undefined });
+    return service;
+}
+
+/** The command ids of the service's quick-fixes (the server executes them). */
+export const GENERAL_COMMAND_IDS: readonly string[] = Object.values(CommandIds);
+
+/** Whether the general features are served for a document with these settings. */
+export function generalEnabled(init: StagecraftInitializationOptions, settings: StagecraftSettings): boolean {
+    return !init.otherDockerExtension && settings.features.general !== 'off';
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+    return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** General completion items, synchronous results only (tag completion would go to the network). */
+export function generalCompletion(service: GeneralService, content: string, position: { line: number; character: number }): CompletionItem[] {
+    const r = service.computeCompletionItems(content, position);
+    if (isThenable(r)) {
+        // Registry tag lookups: never wait for the network; swallow a late rejection.
+        (r as PromiseLike<unknown>).then(undefined, () => undefined);
+        return [];
+    }
+    return Array.isArray(r) ? r : [];
+}
+
+/** Ours first; a general item with the same label as one of ours is dropped. */
+export function mergeCompletions(ours: CompletionItem[], general: CompletionItem[]): CompletionItem[] {
+    const labels = new Set(ours.map((i) => i.label.toLowerCase()));
+    return [...ours, ...general.filter((i) => !labels.has(i.label.toLowerCase()))];
+}
+
+function hoverText(contents: Hover['contents']): string {
+    const one = (m: MarkedString | MarkupContent): string => {
+        if (typeof m === 'string') return m;
+        if ('kind' in m) return m.value;
+        return '```' + m.language + '\n' + m.value + '\n```';
+    };
+    return Array.isArray(contents) ? contents.map(one).join('\n\n') : one(contents);
+}
+
+/** Ours first, then a rule, then the general hover; either may be missing. */
+export function mergeHover(ours: Hover | null, general: Hover | null): Hover | null {
+    if (!general) return ours;
+    if (!ours) return general;
+    return {
+        contents: { kind: MarkupKind.Markdown, value: hoverText(ours.contents) + '\n\n---\n\n' + hoverText(general.contents) },
+        ...(ours.range ? { range: ours.range } : {}),
+    };
+}
+
+/**
+ * General diagnostics that say what one of ours already says are dropped: dockerfile-utils'
+ * duplicate build stage name, when our `duplicate-stage-name` is published.
+ */
+export function mergeDiagnostics(ours: Diagnostic[], general: Diagnostic[]): Diagnostic[] {
+    const oursDuplicate = ours.some((d) => d.code === 'duplicate-stage-name');
+    const kept = general.filter((d) => !(oursDuplicate && d.code === ValidationCode.DUPLICATE_BUILD_STAGE_NAME));
+    return [...ours, ...kept];
+}
+
+/** Ours first; a general range with the same lines is dropped. */
+export function mergeFolding(ours: FoldingRange[], general: FoldingRange[]): FoldingRange[] {
+    const key = (f: FoldingRange) => `${f.startLine}:${f.endLine}`;
+    const seen = new Set(ours.map(key));
+    return [...ours, ...general.filter((f) => !seen.has(key(f)))];
+}

@@ -1,0 +1,111 @@
+/**
+ * Hover: the stage card, on a FROM line, a stage name, or a reference to a stage
+ * (`FROM builder`, `--from=builder`, `from=builder`, `--from=0`). Pure.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { HoverParams } from 'vscode-languageserver-protocol';
+import { MarkupKind, type Hover } from 'vscode-languageserver-types';
+import type { Analysis, Stage } from '../analysis';
+import type { StagecraftSettings } from '../common/settings';
+import { buildCommandFor } from './buildCommand';
+import { stageAt, stageLabel, targetStage } from './stageAt';
+
+/** What the server knows about the editor that the document does not say. */
+export interface FeatureEnv {
+    /** Workspace folder URIs, to print paths relative to them. */
+    workspaceFolders: readonly string[];
+}
+
+/** Inline code that survives backticks in the text. */
+export function code(text: string): string {
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((s) => s.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function ref(analysis: Analysis, index: number): string {
+    const s = analysis.stages[index];
+    return s ? `${code(stageLabel(s))} (${index})` : `stage ${index}`;
+}
+
+/** `app <- builder <- base <- golang:1.22`: the stage, its FROM parents, then the image. */
+export function baseChain(analysis: Analysis, stage: Stage): string {
+    const parts: string[] = [];
+    const seen = new Set<number>();
+    let cur: Stage | undefined = stage;
+    while (cur && !seen.has(cur.index)) {
+        seen.add(cur.index);
+        parts.push(stageLabel(cur));
+        if (cur.parent === null) {
+            parts.push(cur.fromResolved ?? (cur.from || '?'));
+            break;
+        }
+        cur = analysis.stages[cur.parent];
+    }
+    return parts.join(' <- ');
+}
+
+/** The Markdown stage card. */
+export function stageCard(document: TextDocument, analysis: Analysis, stage: Stage, settings: StagecraftSettings, env: FeatureEnv): string {
+    const out: string[] = [];
+    out.push(`### Stage ${code(stageLabel(stage))} (index ${stage.index})`);
+    if (stage.description) out.push(`> ${stage.description.replace(/\n/g, ' ')}`);
+    out.push(`**Base:** ${code(baseChain(analysis, stage))}`);
+
+    if (stage.patterns.length === 0) {
+        out.push('**Patterns:** none');
+    } else {
+        out.push('**Patterns:**\n' + stage.patterns.map((p) => `- ${code(p.label)}: ${p.reason}`).join('\n'));
+    }
+
+    const deps = stage.dependsOn.map((i) => ref(analysis, i));
+    const images = stage.externalFrom.map(code);
+    let depends = deps.length ? deps.join(', ') : 'no other stage';
+    if (images.length) depends += `; images: ${images.join(', ')}`;
+    out.push(`**Depends on:** ${depends}`);
+    out.push(`**Used by:** ${stage.usedBy.length ? stage.usedBy.map((i) => ref(analysis, i)).join(', ') : 'no other stage'}`);
+
+    const target = targetStage(analysis);
+    if (!target) {
+        out.push('**Target:** unknown (check `stagecraft.target`)');
+    } else if (target.index === stage.index) {
+        out.push(`**Target:** this stage is the build target`);
+    } else if (stage.reachable) {
+        out.push(`**Target ${code(stageLabel(target))}:** needs this stage`);
+    } else {
+        out.push(`**Target ${code(stageLabel(target))}:** does not need this stage (BuildKit skips it; the classic builder still builds it)`);
+    }
+
+    if (stage.heavySteps.length === 0) {
+        out.push('**Heavy steps:** none');
+    } else {
+        const lines = stage.heavySteps.map((h) => {
+            let s = `- line ${h.line}: ${code(h.command)} (${h.kind})`;
+            if (h.afterBroadCopy) {
+                s += `, after the broad ${code(`${h.afterBroadCopy.keyword} ${h.afterBroadCopy.sources.join(' ')} ${h.afterBroadCopy.dest}`)} on line ${h.afterBroadCopy.line}: every source change busts its cache`;
+            }
+            return s;
+        });
+        out.push('**Heavy steps:**\n' + lines.join('\n'));
+    }
+
+    const cmd = buildCommandFor(document.uri, env.workspaceFolders, stage.name ?? String(stage.index), settings);
+    out.push('**Build with cache:**\n```sh\n' + cmd.display + '\n```');
+    return out.join('\n\n');
+}
+
+export function provideHover(
+    document: TextDocument,
+    analysis: Analysis,
+    params: HoverParams,
+    settings: StagecraftSettings,
+    env: FeatureEnv,
+): Hover | null {
+    const hit = stageAt(analysis, params.position, true);
+    if (!hit) return null;
+    return {
+        contents: { kind: MarkupKind.Markdown, value: stageCard(document, analysis, hit.stage, settings, env) },
+        range: hit.range,
+    };
+}
