@@ -114,7 +114,7 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
     const stages: Stage[] = [];
     const firstByName = new Map<string, number>();
     froms.forEach((from, index) => {
-        const name = from.getBuildStage();
+        const name = stageName(from, escapeChar);
         if (name && !firstByName.has(name.toLowerCase())) { firstByName.set(name.toLowerCase(), index); }
         stages.push(newStage(from, index, dockerfile, fromLookup, escapeChar));
     });
@@ -123,6 +123,7 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
     }
 
     // Instructions after each FROM belong to that stage.
+    const lines = text.split(/\r?\n/);
     let current = -1;
     for (const ins of dockerfile.getInstructions()) {
         const kw = ins.getKeyword();
@@ -130,7 +131,7 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
         if (current < 0) { continue; }
         const stage = stages[current];
         if (!stage) { continue; }
-        readInstruction(stage, ins, firstByName, stages.length);
+        readInstruction(stage, ins, firstByName, stages.length, lines);
     }
 
     // Parents (earlier stages only), then the stage graph.
@@ -185,10 +186,22 @@ function findStage(stages: Stage[], firstByName: Map<string, number>, ref: strin
     return null;
 }
 
+/** A word split by a line continuation is one word to Docker: `b\\<newline>uild` is `build`. */
+function joinContinuations(word: string, escapeChar: string): string {
+    if (!word.includes('\n')) { return word; }
+    const esc = escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    return word.replace(new RegExp(`${esc}[ \\t]*\\r?\\n[ \\t]*`, 'g'), '').replace(/\s+/g, ' ');
+}
+
+function stageName(from: From, escapeChar: string): string | null {
+    const name = from.getBuildStage();
+    return name === null ? null : joinContinuations(name, escapeChar);
+}
+
 function newStage(from: From, index: number, dockerfile: Dockerfile, lookup: (n: string) => string | null | undefined,
     escapeChar: string): Stage {
     const range = from.getRange();
-    const image = from.getImage() ?? '';
+    const image = joinContinuations(from.getImage() ?? '', escapeChar);
     const imageRange = from.getImageRange();
     let resolved: string | null = null;
     if (image !== '') {
@@ -202,7 +215,7 @@ function newStage(from: From, index: number, dockerfile: Dockerfile, lookup: (n:
     void dockerfile;
     return {
         index,
-        name: from.getBuildStage(),
+        name: stageName(from, escapeChar),
         nameRange: from.getBuildStageRange(),
         line: line1(range),
         fromRange: range,
@@ -249,11 +262,28 @@ function addRef(stage: Stage, kind: StageRef['kind'], text: string, range: Range
     });
 }
 
-function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string, number>, count: number): void {
+/**
+ * The arguments as Docker sees them: continuations joined and the comment lines inside them dropped
+ * (the parser's raw content keeps those), heredoc bodies kept line by line.
+ */
+function argumentsText(ins: Instruction, lines: string[]): string {
+    const heredocs = (ins as unknown as { getHeredocs?: () => { getStartRange(): Range; getContentRange(): Range | null }[] }).getHeredocs;
+    const hd = typeof heredocs === 'function' ? heredocs.call(ins) : [];
+    if (hd.length === 0) { return ins.getArguments().map((a) => a.getValue()).join(' '); }
+    const firstLine = hd[0].getStartRange().start.line;
+    const head = ins.getArguments().filter((a) => a.getRange().start.line <= firstLine).map((a) => a.getValue()).join(' ');
+    const bodies = hd.map((h) => {
+        const r = h.getContentRange();
+        return r ? lines.slice(r.start.line, r.end.line + 1).join('\n') : '';
+    });
+    return [head, ...bodies].join('\n');
+}
+
+function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string, number>, count: number, lines: string[]): void {
     const keyword = ins.getKeyword();
     const range = ins.getRange();
     const line = line1(range);
-    const args = ins.getArgumentsContent() ?? '';
+    const args = argumentsText(ins, lines);
     stage.instructions.push({ keyword, args, line, range } satisfies InstructionInfo);
     stage.range = { start: stage.range.start, end: range.end };
 
@@ -302,8 +332,8 @@ function runScript(ins: Instruction, args: string): string {
         const strings = json.call(ins);
         if (strings.length > 0) { return strings.map((s) => s.getJSONValue()).join(' '); }
     }
-    // Drop the flags (`--mount=...`, `--network=...`) the parser keeps in the raw content.
-    return args.replace(/^(\s*--[a-z-]+(=\S*)?\s*)+/i, '');
+    // getArguments() leaves the flags (`--mount=...`) out already.
+    return args;
 }
 
 function readContextCopy(ins: Instruction, keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {

@@ -8,7 +8,7 @@ import { isManifestPath } from './commands';
 const ALIAS_ONLY = new Set(['ARG', 'ENV', 'WORKDIR', 'LABEL']);
 
 function label(stage: Stage): string {
-    return stage.name ?? `stage ${stage.index}`;
+    return (stage.name ?? `stage ${stage.index}`).replace(/\s+/g, ' ');
 }
 
 function names(stages: Stage[], indexes: number[]): string {
@@ -48,7 +48,7 @@ export function classify(stages: Stage[]): void {
         if (!alias && cons.length > 0) {
             s.patterns.push({
                 label: 'builder-app',
-                reason: `builds what ${names(stages, cons)} ${cons.length === 1 ? 'copies' : 'copy'} out of it`,
+                reason: `builds what ${names(stages, cons)} ${cons.length === 1 ? 'takes' : 'take'} from it (COPY --from or RUN --mount from=)`,
             });
         }
         const children = uniq(fromChildren[s.index]);

@@ -47,6 +47,8 @@ export interface BuildSettings {
     cacheRepo: string;
     backend: BuildBackend;
     push: boolean;
+    /** Build context: absolute, or relative to the workspace folder; "" = the Dockerfile's folder. */
+    context: string;
 }
 
 export interface StagecraftSettings {
@@ -88,7 +90,7 @@ export function defaultSettings(): StagecraftSettings {
             completion: true,
             codeActions: true,
         },
-        build: { cacheRepo: '', backend: 'auto', push: false },
+        build: { cacheRepo: '', backend: 'auto', push: false, context: '' },
     };
 }
 
@@ -152,6 +154,7 @@ export function normalizeSettings(raw: unknown): StagecraftSettings {
             cacheRepo: typeof b.cacheRepo === 'string' ? b.cacheRepo.trim() : d.build.cacheRepo,
             backend: pick(b.backend, BACKENDS, d.build.backend),
             push: bool(b.push, d.build.push),
+            context: typeof b.context === 'string' ? b.context.trim() : d.build.context,
         };
     }
     return out;

@@ -37,6 +37,12 @@ export function shellQuote(arg: string): string {
 }
 
 /**
+ * The command line, in the order of the client's task (`client/src/buildTask.ts` buildCliArgs):
+ * `build -f F --target T [--cache-repo R] [--backend B] [--push] [--build-arg K=V]... [--platform P] CONTEXT`.
+ * Paths are relative to the workspace folder holding the file (else to the file's folder); the
+ * context is `stagecraft.build.context` or the Dockerfile's folder, like the client's task.
+ * `--platform` is shown only when it is not the default `linux/amd64`.
+ *
  * @param documentUri the Dockerfile
  * @param workspaceFolders folder URIs from `initialize` (the first one holding the file wins)
  * @param target the stage name, or its index for an unnamed stage
@@ -47,6 +53,7 @@ export function buildCommandFor(
     target: string,
     settings: StagecraftSettings,
 ): BuildCommand {
+    const P = path.posix;
     const file = uriToPath(documentUri);
     let cwd: string | null = null;
     let fileArg = file ?? documentUri;
@@ -55,23 +62,22 @@ export function buildCommandFor(
         const folder = workspaceFolders
             .map(uriToPath)
             .filter((f): f is string => f !== null)
-            .find((f) => file === f || file.startsWith(f.endsWith(path.sep) ? f : f + '/'));
-        if (folder !== undefined) {
-            cwd = folder;
-            fileArg = path.posix.relative(folder, file) || path.posix.basename(file);
-            contextArg = '.';
-        } else {
-            cwd = path.posix.dirname(file);
-            fileArg = path.posix.basename(file);
-            contextArg = '.';
-        }
+            .map((f) => (f.length > 1 ? f.replace(/\/+$/, '') : f))
+            .find((f) => file.startsWith(f === '/' ? f : f + '/'));
+        cwd = folder ?? P.dirname(file);
+        const setting = settings.build.context;
+        const contextAbs = !setting ? P.dirname(file) : P.isAbsolute(setting) ? P.normalize(setting) : P.resolve(cwd, setting);
+        fileArg = P.relative(cwd, file);
+        contextArg = P.relative(cwd, contextAbs) || '.';
     }
     const argv = ['build', '-f', fileArg, '--target', target];
-    for (const [k, v] of Object.entries(settings.buildArgs)) argv.push('--build-arg', `${k}=${v}`);
-    if (settings.platform && settings.platform !== 'linux/amd64') argv.push('--platform', settings.platform);
     if (settings.build.cacheRepo) argv.push('--cache-repo', settings.build.cacheRepo);
     if (settings.build.backend !== 'auto') argv.push('--backend', settings.build.backend);
     if (settings.build.push) argv.push('--push');
+    for (const [k, v] of Object.entries(settings.buildArgs)) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) argv.push('--build-arg', `${k}=${v}`);
+    }
+    if (settings.platform && settings.platform !== 'linux/amd64') argv.push('--platform', settings.platform);
     argv.push(contextArg);
     return { argv, cwd, display: ['stagecraft', ...argv].map(shellQuote).join(' ') };
 }

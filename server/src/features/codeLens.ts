@@ -8,7 +8,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLensParams } from 'vscode-languageserver-protocol';
-import type { CodeLens, CodeLensParams } from 'vscode-languageserver-types';
+import type { CodeLens } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
 import { Commands, type StageCommandArgs } from '../common/protocol';
 import type { StagecraftSettings } from '../common/settings';

@@ -130,7 +130,7 @@ export function provideDiagnostics(
             if (r.forward && r.stage !== null) {
                 const t = stages[r.stage];
                 add('forward-reference', r.range,
-                    `${code(r.text)} refers to stage ${code(t ? stageLabel(t) : String(r.stage))}, defined later (line ${t?.line ?? '?'}): BuildKit accepts this, the classic builder does not. Move that stage above this one.`,
+                    `Stage ${code(t ? stageLabel(t) : String(r.stage))} is defined later (line ${t?.line ?? '?'}): BuildKit accepts a forward reference, the classic builder does not. Move it above stage ${code(stageLabel(stage))}.`,
                     { code: 'forward-reference', stage: stage.index, refText: r.text, refStage: r.stage });
                 continue;
             }

@@ -5,7 +5,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ReferenceParams } from 'vscode-languageserver-protocol';
-import type { Location, Range, ReferenceParams } from 'vscode-languageserver-types';
+import type { Location, Range } from 'vscode-languageserver-types';
 import type { Analysis, StageRef } from '../analysis';
 import { stageAt } from './stageAt';
 

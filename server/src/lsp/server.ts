@@ -1,0 +1,383 @@
+/**
+ * The Stagecraft language server: wires the pure features (`../features/*`) to an LSP connection.
+ * Works over stdio (`--stdio`) and IPC (`--node-ipc`), whatever `createConnection` detects.
+ *
+ * Every request handler goes through `serve()`: it looks up the document, its settings (cached
+ * per document) and its analysis (one per document version), honours cancellation, and turns any
+ * exception into an empty answer plus one log line per (feature, document version), so a
+ * malformed document never crashes the server or floods the log.
+ */
+import {
+    CodeActionKind,
+    DidChangeConfigurationNotification,
+    LSPErrorCodes,
+    ProposedFeatures,
+    ResponseError,
+    TextDocumentSyncKind,
+    TextDocuments,
+    createConnection,
+    type CancellationToken,
+    type CodeAction,
+    type Command,
+    type Diagnostic,
+    type InitializeResult,
+    type ServerCapabilities,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../analysis';
+import { parseInitializationOptions, SETTINGS_SECTION, type StagecraftInitializationOptions } from '../common/protocol';
+import { defaultSettings, normalizeSettings, type StagecraftSettings } from '../common/settings';
+import { provideCodeActions } from '../features/codeActions';
+import { provideCodeLenses } from '../features/codeLens';
+import { provideCompletion, STAGECRAFT_COMPLETION_DATA } from '../features/completion';
+import { provideDefinition } from '../features/definition';
+import { provideDiagnostics } from '../features/diagnostics';
+import { provideFoldingRanges } from '../features/folding';
+import {
+    createGeneralService,
+    generalCompletion,
+    generalEnabled,
+    GENERAL_COMMAND_IDS,
+    mergeCompletions,
+    mergeDiagnostics,
+    mergeFolding,
+    mergeHover,
+    type GeneralService,
+} from '../features/general';
+import { provideDocumentHighlights } from '../features/highlight';
+import { provideHover, type FeatureEnv } from '../features/hover';
+import { provideReferences } from '../features/references';
+import { prepareRename, provideRename } from '../features/rename';
+import { provideDocumentSymbols } from '../features/symbols';
+import { AnalysisCache, SettingsCache } from './documents';
+
+/** At most this many diagnostics are published for one document version. */
+export const MAX_DIAGNOSTICS = 200;
+/** Diagnostics are computed this long after the last change (typing does not republish per key). */
+const DIAGNOSTICS_DELAY_MS = 60;
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+let init: StagecraftInitializationOptions = { otherDockerExtension: false };
+let hasConfigurationCapability = false;
+let hasDynamicConfigurationRegistration = false;
+/** Settings pushed with `didChangeConfiguration` when the client cannot be asked. */
+let globalSettings: StagecraftSettings = defaultSettings();
+const env: { workspaceFolders: string[] } = { workspaceFolders: [] };
+let general: GeneralService | null = null;
+
+// ---- errors, logged once per (feature, document version) ---------------------------------
+
+const logged = new Set<string>();
+function logError(feature: string, uri: string, version: number | string, error: unknown): void {
+    const key = `${feature}|${uri}|${version}`;
+    if (logged.has(key)) return;
+    if (logged.size > 1000) logged.clear();
+    logged.add(key);
+    const msg = error instanceof Error ? error.stack ?? error.message : String(error);
+    connection.console.error(`[stagecraft] ${feature} failed on ${uri} (version ${version}): ${msg}`);
+}
+
+const analyses = new AnalysisCache((uri, error) => logError('analysis', uri, '?', error));
+const settingsCache = new SettingsCache(async (uri) => {
+    if (!hasConfigurationCapability) return globalSettings;
+    const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
+    return normalizeSettings(raw);
+});
+
+async function settingsFor(uri: string): Promise<StagecraftSettings> {
+    try {
+        return await settingsCache.get(uri);
+    } catch (error) {
+        logError('settings', uri, '-', error);
+        return defaultSettings();
+    }
+}
+
+interface Ctx {
+    document: TextDocument;
+    analysis: Analysis;
+    settings: StagecraftSettings;
+    /** Whether the general Dockerfile features are served for this document. */
+    general: GeneralService | null;
+    env: FeatureEnv;
+}
+
+class Cancelled extends Error {}
+
+/**
+ * The one wrapper every request handler goes through: document + settings + analysis in,
+ * cancellation honoured, errors logged once and answered with `fallback`.
+ */
+function serve<P extends { textDocument: { uri: string } }, R>(
+    feature: string,
+    fallback: R,
+    fn: (ctx: Ctx, params: P) => R | Promise<R>,
+): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+    return async (params, token) => {
+        const uri = params.textDocument.uri;
+        let version: number | string = '-';
+        try {
+            const first = documents.get(uri);
+            if (!first) return fallback;
+            const settings = await settingsFor(uri);
+            if (token.isCancellationRequested) throw new Cancelled();
+            // The document may have changed while the settings were fetched: use the latest.
+            const document = documents.get(uri);
+            if (!document) return fallback;
+            version = document.version;
+            const analysis = analyses.get(document, settings);
+            const ctx: Ctx = { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env };
+            const result = await fn(ctx, params);
+            if (token.isCancellationRequested) throw new Cancelled();
+            return result;
+        } catch (error) {
+            if (error instanceof Cancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+            if (error instanceof ResponseError) return error as ResponseError<void>;
+            logError(feature, uri, version, error);
+            return fallback;
+        }
+    };
+}
+
+/** Runs a general-service call; its exceptions are logged and give `fallback`. */
+function tryGeneral<T>(feature: string, ctx: Ctx, fallback: T, fn: (service: GeneralService) => T): T {
+    if (!ctx.general) return fallback;
+    try {
+        return fn(ctx.general) ?? fallback;
+    } catch (error) {
+        logError(`general ${feature}`, ctx.document.uri, ctx.document.version, error);
+        return fallback;
+    }
+}
+
+// ---- lifecycle ---------------------------------------------------------------------------
+
+connection.onInitialize((params): InitializeResult => {
+    init = parseInitializationOptions(params.initializationOptions);
+    const caps = params.capabilities;
+    hasConfigurationCapability = !!caps.workspace?.configuration;
+    hasDynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    env.workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
+    if (env.workspaceFolders.length === 0 && params.rootUri) env.workspaceFolders = [params.rootUri];
+
+    const offerGeneral = !init.otherDockerExtension;
+    if (offerGeneral) {
+        const td = caps.textDocument;
+        general = createGeneralService({
+            ...(td?.completion ? { completion: td.completion } : {}),
+            ...(td?.hover?.contentFormat ? { hover: { contentFormat: td.hover.contentFormat } } : {}),
+            ...(td?.foldingRange ? { foldingRange: { lineFoldingOnly: !!td.foldingRange.lineFoldingOnly, ...(td.foldingRange.rangeLimit !== undefined ? { rangeLimit: td.foldingRange.rangeLimit } : {}) } } : {}),
+        });
+    }
+
+    const capabilities: ServerCapabilities = {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentHighlightProvider: true,
+        documentSymbolProvider: { label: 'Stagecraft' },
+        foldingRangeProvider: true,
+        completionProvider: { triggerCharacters: offerGeneral ? ['=', ' ', '$', '-'] : ['=', ' '], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite], resolveProvider: false },
+    };
+    if (offerGeneral) {
+        capabilities.documentFormattingProvider = true;
+        capabilities.documentRangeFormattingProvider = true;
+        capabilities.documentOnTypeFormattingProvider = { firstTriggerCharacter: '\\', moreTriggerCharacter: ['`'] };
+        capabilities.signatureHelpProvider = { triggerCharacters: ['-', '[', ',', ' ', '='] };
+        capabilities.documentLinkProvider = { resolveProvider: true };
+        capabilities.executeCommandProvider = { commands: [...GENERAL_COMMAND_IDS] };
+    }
+    return { capabilities, serverInfo: { name: 'stagecraft' } };
+});
+
+connection.onInitialized(() => {
+    if (hasConfigurationCapability && hasDynamicConfigurationRegistration) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).then(undefined, () => undefined);
+    }
+});
+
+connection.onDidChangeConfiguration((change) => {
+    if (!hasConfigurationCapability) {
+        const raw = (change.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
+        globalSettings = normalizeSettings(raw);
+    }
+    settingsCache.clear();
+    for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+});
+
+// ---- diagnostics -------------------------------------------------------------------------
+
+const timers = new Map<string, NodeJS.Timeout>();
+/** Last version published per document: at most one publication per version. */
+const publishedVersion = new Map<string, { version: number; settings: StagecraftSettings }>();
+
+function scheduleDiagnostics(uri: string, delay = DIAGNOSTICS_DELAY_MS): void {
+    const old = timers.get(uri);
+    if (old) clearTimeout(old);
+    timers.set(uri, setTimeout(() => {
+        timers.delete(uri);
+        void publishDiagnostics(uri);
+    }, delay));
+}
+
+async function publishDiagnostics(uri: string): Promise<void> {
+    let version: number | string = '-';
+    try {
+        const settings = await settingsFor(uri);
+        const document = documents.get(uri);
+        if (!document) return;
+        version = document.version;
+        const last = publishedVersion.get(uri);
+        if (last && last.version === document.version && last.settings === settings) return;
+        const analysis = analyses.get(document, settings);
+        const ours = settings.features.diagnostics ? provideDiagnostics(document, analysis, settings) : [];
+        let generalDiags: Diagnostic[] = [];
+        if (general && generalEnabled(init, settings)) {
+            try {
+                generalDiags = general.validate(document.getText());
+            } catch (error) {
+                logError('general diagnostics', uri, version, error);
+            }
+        }
+        const diagnostics = mergeDiagnostics(ours, generalDiags).slice(0, MAX_DIAGNOSTICS);
+        publishedVersion.set(uri, { version: document.version, settings });
+        await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    } catch (error) {
+        logError('diagnostics', uri, version, error);
+    }
+}
+
+documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
+documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
+documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    const t = timers.get(uri);
+    if (t) clearTimeout(t);
+    timers.delete(uri);
+    publishedVersion.delete(uri);
+    settingsCache.delete(uri);
+    analyses.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+// ---- requests ----------------------------------------------------------------------------
+
+connection.onHover(serve('hover', null, (ctx, params) => {
+    const ours = ctx.settings.features.hover ? provideHover(ctx.document, ctx.analysis, params, ctx.settings, ctx.env) : null;
+    const gen = tryGeneral('hover', ctx, null, (s) => s.computeHover(ctx.document.getText(), params.position));
+    return mergeHover(ours, gen);
+}));
+
+connection.onCodeLens(serve('codeLens', [], (ctx, params) =>
+    ctx.settings.features.codeLens ? provideCodeLenses(ctx.document, ctx.analysis, params, ctx.settings) : []));
+
+connection.onDefinition(serve('definition', null, (ctx, params) => {
+    const ours = ctx.settings.features.navigation ? provideDefinition(ctx.document, ctx.analysis, params) : null;
+    return ours ?? tryGeneral('definition', ctx, null, (s) => s.computeDefinition(params.textDocument, ctx.document.getText(), params.position));
+}));
+
+connection.onReferences(serve('references', null, (ctx, params) =>
+    ctx.settings.features.navigation ? provideReferences(ctx.document, ctx.analysis, params) : null));
+
+connection.onDocumentHighlight(serve('documentHighlight', null, (ctx, params) => {
+    const ours = ctx.settings.features.navigation ? provideDocumentHighlights(ctx.document, ctx.analysis, params) : null;
+    return ours ?? tryGeneral('documentHighlight', ctx, null, (s) => s.computeHighlightRanges(ctx.document.getText(), params.position));
+}));
+
+connection.onPrepareRename(serve('prepareRename', null, (ctx, params) => {
+    const ours = ctx.settings.features.navigation ? prepareRename(ctx.document, ctx.analysis, params) : null;
+    if (ours && 'error' in ours) throw new ResponseError(LSPErrorCodes.RequestFailed, ours.error);
+    return ours ?? tryGeneral('prepareRename', ctx, null, (s) => s.prepareRename(ctx.document.getText(), params.position));
+}));
+
+connection.onRenameRequest(serve('rename', null, (ctx, params) => {
+    const ours = ctx.settings.features.navigation ? provideRename(ctx.document, ctx.analysis, params) : null;
+    if (ours && 'error' in ours) throw new ResponseError(LSPErrorCodes.RequestFailed, ours.error);
+    if (ours) return ours.edit;
+    const edits = tryGeneral('rename', ctx, [], (s) => s.computeRename(params.textDocument, ctx.document.getText(), params.position, params.newName));
+    return edits.length ? { changes: { [ctx.document.uri]: edits } } : null;
+}));
+
+connection.onDocumentSymbol(serve('documentSymbol', [], (ctx, params) => {
+    if (ctx.settings.features.navigation) return provideDocumentSymbols(ctx.document, ctx.analysis, params);
+    return tryGeneral('documentSymbol', ctx, [], (s) => s.computeSymbols(params.textDocument, ctx.document.getText()));
+}));
+
+connection.onFoldingRanges(serve('foldingRange', [], (ctx, params) => {
+    const ours = ctx.settings.features.navigation ? provideFoldingRanges(ctx.document, ctx.analysis, params) : [];
+    return mergeFolding(ours, tryGeneral('foldingRange', ctx, [], (s) => s.computeFoldingRanges(ctx.document.getText())));
+}));
+
+connection.onCompletion(serve('completion', [], (ctx, params) => {
+    const ours = ctx.settings.features.completion ? provideCompletion(ctx.document, ctx.analysis, params) : [];
+    return mergeCompletions(ours, tryGeneral('completion', ctx, [], (s) => generalCompletion(s, ctx.document.getText(), params.position)));
+}));
+
+connection.onCompletionResolve((item) => {
+    if (item.data === STAGECRAFT_COMPLETION_DATA || !general) return item;
+    try {
+        return general.resolveCompletionItem(item);
+    } catch (error) {
+        logError('completionResolve', '-', '-', error);
+        return item;
+    }
+});
+
+connection.onCodeAction(serve('codeAction', [], (ctx, params) => {
+    const out: (CodeAction | Command)[] = [];
+    if (ctx.settings.features.codeActions) out.push(...provideCodeActions(ctx.document, ctx.analysis, params, ctx.settings));
+    const only = params.context.only;
+    if (!only || only.some((k) => k === CodeActionKind.QuickFix || k.startsWith(CodeActionKind.QuickFix + '.') || CodeActionKind.QuickFix.startsWith(k + '.'))) {
+        const foreign = params.context.diagnostics.filter((d) => d.source !== 'stagecraft');
+        const commands = tryGeneral('codeAction', ctx, [], (s) => s.computeCodeActions(params.textDocument, params.range, { ...params.context, diagnostics: foreign }));
+        out.push(...commands);
+    }
+    return out;
+}));
+
+connection.onExecuteCommand(async (params) => {
+    if (!general || !GENERAL_COMMAND_IDS.includes(params.command)) return null;
+    const uri = params.arguments?.[0];
+    const document = typeof uri === 'string' ? documents.get(uri) : undefined;
+    if (!document) return null;
+    try {
+        const edits = general.computeCommandEdits(document.getText(), params.command, params.arguments ?? []);
+        if (edits.length) await connection.workspace.applyEdit({ documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] });
+    } catch (error) {
+        logError(`command ${params.command}`, document.uri, document.version, error);
+    }
+    return null;
+});
+
+connection.onDocumentFormatting(serve('formatting', [], (ctx, params) =>
+    tryGeneral('formatting', ctx, [], (s) => s.format(ctx.document.getText(), params.options))));
+
+connection.onDocumentRangeFormatting(serve('rangeFormatting', [], (ctx, params) =>
+    tryGeneral('rangeFormatting', ctx, [], (s) => s.formatRange(ctx.document.getText(), params.range, params.options))));
+
+connection.onDocumentOnTypeFormatting(serve('onTypeFormatting', [], (ctx, params) =>
+    tryGeneral('onTypeFormatting', ctx, [], (s) => s.formatOnType(ctx.document.getText(), params.position, params.ch, params.options))));
+
+connection.onSignatureHelp(serve('signatureHelp', null, (ctx, params) =>
+    tryGeneral('signatureHelp', ctx, null, (s) => s.computeSignatureHelp(ctx.document.getText(), params.position))));
+
+connection.onDocumentLinks(serve('documentLinks', [], (ctx) =>
+    tryGeneral('documentLinks', ctx, [], (s) => s.computeLinks(ctx.document.getText()))));
+
+connection.onDocumentLinkResolve((link) => {
+    if (!general) return link;
+    try {
+        return general.resolveLink(link);
+    } catch {
+        return link;
+    }
+});
+
+documents.listen(connection);
+connection.listen();

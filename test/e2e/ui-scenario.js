@@ -1,0 +1,145 @@
+'use strict';
+// The UI scenario, in Debian's chromium against code-server with the packaged .vsix installed.
+// Each step is one test; a failed step ends the run (later steps depend on it). A screenshot is
+// kept after every step (and on failure) in `shots`.
+//
+//   1. the workbench opens the examples folder
+//   2. open examples/busybox-demo/Dockerfile from the Explorer
+//   3. the code lenses show ("Build with cache" and the pattern summary)
+//   4. hovering a stage name shows its pattern card
+//   5. "Build with cache" on the `test` stage runs a real Docker build in the terminal; its summary shows
+//   6. the Problems panel lists the heavy-step-after-broad-COPY diagnostic
+//   7. "Split heavy step into its own stage" from the light bulb adds the new stage to the file
+const fs = require('node:fs');
+const path = require('node:path');
+const wb = require('./lib/workbench');
+
+const SAMPLE_DIR = 'busybox-demo';
+const DOCKERFILE = 'Dockerfile';
+// What the extension shows (keep in step with server/src/features/*).
+const EXPECT = {
+  buildLens: 'Build with cache',
+  summaryLensOnDeps: /split-step/,
+  hoverLine: 'FROM toolchain AS deps',
+  hoverWord: 'deps',
+  hoverCard: /split-step/,
+  buildLine: 'FROM build AS test',
+  buildSummary: /summary|cache (hit|miss)|built|cached/i,
+  buildDone: /Terminal will be reused by tasks|press any key to close/i,
+  problem: /npm ci/,
+  fixLine: 'RUN npm ci',            // the one in the docs stage (after COPY . .)
+  fixTitle: 'Split heavy step into its own stage',
+};
+
+async function runScenario({ page, url, workspace, shots, log = console.log, steps: maxSteps }) {
+  const results = [];
+  const limit = Number(maxSteps || process.env.STAGECRAFT_E2E_STEPS || 99);
+  let n = 0;
+  const file = path.join(workspace, SAMPLE_DIR, DOCKERFILE);
+  const shot = (name) => page.screenshot({ path: path.join(shots, name + '.png') }).catch(() => {});
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.setDefaultTimeout(30000);
+
+  async function step(name, fn) {
+    n++;
+    if (n > limit) return false;
+    const t0 = Date.now();
+    try {
+      const info = await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+      if (info) log(`       ${name}: ${info}`);
+      await shot(`${String(n).padStart(2, '0')}-${slug(name)}`);
+      return true;
+    } catch (e) {
+      results.push({ name, ok: false, ms: Date.now() - t0, error: String(e && e.message || e).split('\n').slice(0, 12).join('\n') });
+      await shot(`${String(n).padStart(2, '0')}-${slug(name)}-FAILED`);
+      throw e;
+    }
+  }
+
+  try {
+    await step('workbench opens the examples folder', async () => {
+      await wb.openWorkbench(page, url);
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE_DIR }).waitFor();
+    });
+    await step(`open ${SAMPLE_DIR}/${DOCKERFILE} from the Explorer`, async () => {
+      await wb.openFromExplorer(page, SAMPLE_DIR, DOCKERFILE);
+      await wb.viewLine(page, 'FROM ${BASE_IMAGE} AS base').waitFor();
+    });
+    await step('code lenses: "Build with cache" and the pattern summary', async () => {
+      await page.locator('.codelens-decoration a', { hasText: EXPECT.buildLens }).first().waitFor({ timeout: 60000 });
+      const deco = await wb.poll(async () => {
+        const d = await wb.lensesAbove(page, EXPECT.hoverLine);
+        return d && EXPECT.summaryLensOnDeps.test(await d.innerText()) ? d : null;
+      }, { message: `summary lens matching ${EXPECT.summaryLensOnDeps} above "${EXPECT.hoverLine}"` });
+      return JSON.stringify((await deco.innerText()).replace(/\s+/g, ' '));
+    });
+    await step('hover a stage name shows its pattern card', async () => {
+      const text = await wb.hoverWord(page, EXPECT.hoverLine, EXPECT.hoverWord, EXPECT.hoverCard);
+      if (!/deps/.test(text)) throw new Error(`hover does not name the stage: ${text}`);
+      return JSON.stringify(text.split('\n').slice(0, 4).join(' | '));
+    });
+    await step('"Build with cache" runs a real Docker build; the terminal shows its summary', async () => {
+      await page.keyboard.press('Escape');
+      await page.mouse.move(5, 5);
+      await wb.goToLine(page, lineOf(file, EXPECT.buildLine));
+      await wb.clickLensAbove(page, EXPECT.buildLine, EXPECT.buildLens);
+      await page.locator('.terminal-wrapper .xterm').first().waitFor();
+      let lines = [];
+      await wb.poll(async () => {
+        lines = (await wb.terminalLines(page)).filter(Boolean);
+        return lines.some((l) => EXPECT.buildDone.test(l));
+      }, { timeout: 240000, interval: 500, message: 'the build task to finish' });
+      const text = lines.join('\n');
+      if (!EXPECT.buildSummary.test(text)) throw new Error(`no build summary in the terminal:\n${text}`);
+      if (/exit code: [1-9]|failed/i.test(text)) throw new Error(`the build failed:\n${text}`);
+      return JSON.stringify(lines.slice(-8));
+    });
+    await step('Problems panel lists the heavy-step diagnostic', async () => {
+      await wb.openProblems(page);
+      const rows = await wb.poll(async () => {
+        const r = await wb.problemRows(page);
+        return r.some((x) => EXPECT.problem.test(x)) ? r : null;
+      }, { message: `a problem matching ${EXPECT.problem}` });
+      return JSON.stringify(rows.filter((x) => EXPECT.problem.test(x)));
+    });
+    await step('"Split heavy step into its own stage" from the light bulb adds the new stage', async () => {
+      const before = fs.readFileSync(file, 'utf8');
+      const fixAt = lineOfLast(file, EXPECT.fixLine);
+      await wb.goToLine(page, fixAt, 5);
+      const bulb = page.locator('.lightBulbWidget .codicon');
+      await bulb.first().waitFor({ timeout: 20000 });
+      await bulb.first().click();
+      const item = page.locator('.action-widget .monaco-list-row', { hasText: EXPECT.fixTitle }).first();
+      await item.waitFor();
+      await item.click();
+      await wb.poll(async () => (await page.locator('.tab.active.dirty').count()) > 0, { message: 'the edit to apply' });
+      await wb.focusEditor(page);
+      await page.keyboard.press(`${wb.MOD}+S`);
+      const after = await wb.poll(() => { const t = fs.readFileSync(file, 'utf8'); return t !== before ? t : null; }, { message: 'the saved file' });
+      const stagesBefore = (before.match(/^FROM /gim) || []).length;
+      const stagesAfter = (after.match(/^FROM /gim) || []).length;
+      if (stagesAfter !== stagesBefore + 1) throw new Error(`expected one new stage, FROM count ${stagesBefore} -> ${stagesAfter}:\n${after}`);
+      const added = after.split('\n').filter((l) => /^FROM /i.test(l) && !before.split('\n').includes(l));
+      await wb.goToLine(page, after.split('\n').findIndex((l) => l === added[0]) + 1);
+      return JSON.stringify(added);
+    });
+  } catch { /* recorded in results */ }
+  if (pageErrors.length) log(`       (page errors: ${pageErrors.length}; first: ${pageErrors[0].slice(0, 200)})`);
+  return results;
+}
+
+function slug(s) { return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60); }
+function lineOf(file, text) {
+  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`"${text}" not in ${file}`);
+  return i + 1;
+}
+function lineOfLast(file, text) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i].includes(text)) return i + 1;
+  throw new Error(`"${text}" not in ${file}`);
+}
+
+module.exports = { runScenario, EXPECT };
