@@ -5,7 +5,7 @@
  * maps for name look-ups: linear in the size of the file. Never throws: `analyzeUnsafe` is
  * wrapped so that a bug here degrades to an empty analysis with a problem, not a crash.
  */
-import { DockerfileParser, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
+import { DockerfileParser, type Argument, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import type {
     Analysis, AnalyzeOptions, ContextCopy, GlobalArg, HeavyStep, InstructionInfo, Stage, StageRef, TestStep,
@@ -266,12 +266,12 @@ function addRef(stage: Stage, kind: StageRef['kind'], text: string, range: Range
  * The arguments as Docker sees them: continuations joined and the comment lines inside them dropped
  * (the parser's raw content keeps those), heredoc bodies kept line by line.
  */
-function argumentsText(ins: Instruction, lines: string[]): string {
+function argumentsText(ins: Instruction, argList: Argument[], lines: string[]): string {
     const heredocs = (ins as unknown as { getHeredocs?: () => { getStartRange(): Range; getContentRange(): Range | null }[] }).getHeredocs;
     const hd = typeof heredocs === 'function' ? heredocs.call(ins) : [];
-    if (hd.length === 0) { return ins.getArguments().map((a) => a.getValue()).join(' '); }
+    if (hd.length === 0) { return argList.map((a) => a.getValue()).join(' '); }
     const firstLine = hd[0].getStartRange().start.line;
-    const head = ins.getArguments().filter((a) => a.getRange().start.line <= firstLine).map((a) => a.getValue()).join(' ');
+    const head = argList.filter((a) => a.getRange().start.line <= firstLine).map((a) => a.getValue()).join(' ');
     const bodies = hd.map((h) => {
         const r = h.getContentRange();
         return r ? lines.slice(r.start.line, r.end.line + 1).join('\n') : '';
@@ -283,7 +283,9 @@ function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string
     const keyword = ins.getKeyword();
     const range = ins.getRange();
     const line = line1(range);
-    const args = argumentsText(ins, lines);
+    // dockerfile-ast re-tokenises on every getArguments() call: take them once.
+    const argList = ins.getArguments();
+    const args = argumentsText(ins, argList, lines);
     stage.instructions.push({ keyword, args, line, range } satisfies InstructionInfo);
     stage.range = { start: stage.range.start, end: range.end };
 
@@ -300,7 +302,7 @@ function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string
             }
             return;
         }
-        const copy = readContextCopy(ins, keyword, line, range);
+        const copy = readContextCopy(ins, argList, keyword, line, range);
         if (copy) { stage.contextCopies.push(copy); }
         return;
     }
@@ -336,14 +338,14 @@ function runScript(ins: Instruction, args: string): string {
     return args;
 }
 
-function readContextCopy(ins: Instruction, keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {
+function readContextCopy(ins: Instruction, argList: Argument[], keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {
     let words: string[];
     const json = (ins as unknown as { getJSONStrings?: () => { getJSONValue(): string }[] }).getJSONStrings;
     const jsonStrings = typeof json === 'function' ? json.call(ins) : [];
     if (jsonStrings.length > 0) {
         words = jsonStrings.map((s) => s.getJSONValue());
     } else {
-        let argsList = ins.getArguments();
+        let argsList = argList;
         const heredocs = (ins as unknown as { getHeredocs?: () => { getStartRange(): Range }[] }).getHeredocs;
         const hd = typeof heredocs === 'function' ? heredocs.call(ins) : [];
         if (hd.length > 0) {

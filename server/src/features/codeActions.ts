@@ -1,18 +1,162 @@
 /**
- * Quick-fixes (code actions). STUB created by the server engineer so the server compiles;
- * the client engineer owns this file and replaces it.
+ * Quick-fixes and refactorings, each a WorkspaceEdit the editor can preview:
+ * - split a heavy step into its own stage (splitStep.ts), for `heavy-after-broad-copy` and on
+ *   the RUN itself;
+ * - name an unnamed stage (`AS name`) and use the name in its numeric `--from=N` references;
+ * - extract an external image used by several stages into an alias stage.
+ * Pure: the analysis and the text in, actions out.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeActionParams } from 'vscode-languageserver-protocol';
-import type { CodeAction } from 'vscode-languageserver-types';
-import type { Analysis } from '../analysis';
+import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import type { Analysis, Stage } from '../analysis';
+import { DIAGNOSTIC_SOURCE } from '../common/protocol';
 import type { StagecraftSettings } from '../common/settings';
+import { planSplit, splitAction } from './splitStep';
+import {
+    commentBlockStart,
+    fromParts,
+    nameFromImage,
+    normalizeEdits,
+    numericShifts,
+    takenNames,
+    toLines,
+    uniqueName,
+    type Lines,
+} from './splitSupport';
+
+export const HEAVY_CODE = 'heavy-after-broad-copy';
+
+function overlaps(a: Range, b: Range): boolean {
+    const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+    return !before(a.end, b.start) && !before(b.end, a.start);
+}
 
 export function provideCodeActions(
-    _document: TextDocument,
-    _analysis: Analysis,
-    _params: CodeActionParams,
-    _settings: StagecraftSettings,
+    document: TextDocument,
+    analysis: Analysis,
+    params: CodeActionParams,
+    settings: StagecraftSettings,
 ): CodeAction[] {
-    return [];
+    void settings;
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.length === 0 || only.some((k) => kind === k || kind.startsWith(k + '.'));
+    const text = document.getText();
+    const doc = toLines(text);
+    const out: CodeAction[] = [];
+    try {
+        if (wants('quickfix')) out.push(...splitActions(document.uri, text, analysis, params));
+        if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, doc, analysis, params.range));
+        if (wants('refactor.extract')) out.push(...extractBaseActions(document.uri, doc, analysis, params.range));
+    } catch {
+        // A bug here must not cost the user the other features: no action rather than an error.
+    }
+    return out;
+}
+
+function splitActions(uri: string, text: string, analysis: Analysis, params: CodeActionParams): CodeAction[] {
+    const out: CodeAction[] = [];
+    const seen = new Set<number>();
+    for (const stage of analysis.stages) {
+        for (const heavy of stage.heavySteps) {
+            if (!heavy.afterBroadCopy || seen.has(heavy.line)) continue;
+            const diagnostics = params.context.diagnostics.filter(
+                (d: Diagnostic) => d.source === DIAGNOSTIC_SOURCE && d.code === HEAVY_CODE && overlaps(d.range, heavy.range),
+            );
+            if (diagnostics.length === 0 && !overlaps(params.range, heavy.range)) continue;
+            seen.add(heavy.line);
+            const result = planSplit(text, analysis, stage, heavy);
+            if (result.plan) out.push(splitAction(uri, result.plan, diagnostics));
+        }
+    }
+    return out;
+}
+
+/** `Name this stage`: on an unnamed stage's FROM, or on a numeric reference to it. */
+function nameStageActions(uri: string, doc: Lines, analysis: Analysis, range: Range): CodeAction[] {
+    const targets = new Set<number>();
+    for (const stage of analysis.stages) {
+        if (stage.name === null && stage.imageRange && overlaps(range, stage.fromRange)) targets.add(stage.index);
+        for (const ref of stage.refs) {
+            if (ref.numeric && ref.stage !== null && overlaps(range, ref.range)) {
+                const target = analysis.stages[ref.stage];
+                if (target && target.name === null && target.imageRange) targets.add(target.index);
+            }
+        }
+    }
+    const out: CodeAction[] = [];
+    for (const index of targets) {
+        const stage = analysis.stages[index];
+        const name = uniqueName(nameFromImage(stage.fromResolved ?? stage.from), takenNames(analysis));
+        const parts = fromParts(doc, stage);
+        const asKeyword = parts && /^[a-z]/.test(parts.keyword) ? 'as' : 'AS';
+        const edits: TextEdit[] = [{ range: { start: stage.imageRange!.end, end: stage.imageRange!.end }, newText: ` ${asKeyword} ${name}` }];
+        let refs = 0;
+        for (const s of analysis.stages) {
+            for (const ref of s.refs) {
+                if (ref.numeric && ref.stage === index) {
+                    edits.push({ range: ref.range, newText: name });
+                    refs++;
+                }
+            }
+        }
+        const also = refs === 0 ? '' : ` and use it in ${refs} numeric reference${refs === 1 ? '' : 's'}`;
+        out.push({
+            title: `Name this stage "${name}"${also}`,
+            kind: 'refactor.rewrite',
+            edit: { changes: { [uri]: normalizeEdits(edits) } },
+        });
+    }
+    return out;
+}
+
+/** Stages that take the same external image (same text, same --platform) straight from a registry. */
+function externalGroups(analysis: Analysis): Stage[][] {
+    const groups = new Map<string, Stage[]>();
+    for (const stage of analysis.stages) {
+        if (stage.parent !== null || !stage.imageRange || stage.from === '') continue;
+        const image = stage.fromResolved ?? stage.from;
+        if (image.toLowerCase() === 'scratch') continue;
+        if (stage.fromResolved === null && stage.from.includes('$')) continue;
+        const key = `${stage.platformFlag ?? ''}\u0000${stage.from}`;
+        groups.set(key, [...(groups.get(key) ?? []), stage]);
+    }
+    return [...groups.values()].filter((g) => g.length >= 2);
+}
+
+/** `Extract a shared base image into an alias stage`: on the FROM of any stage of such a group. */
+function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: Range): CodeAction[] {
+    const out: CodeAction[] = [];
+    for (const group of externalGroups(analysis)) {
+        if (!group.some((s) => overlaps(range, s.fromRange))) continue;
+        const first = group[0];
+        const taken = takenNames(analysis);
+        const base = nameFromImage(first.fromResolved ?? first.from);
+        const alias = taken.has(base) ? uniqueName(`${base}-base`, taken) : uniqueName(base, taken);
+        const eol = doc.eol;
+        const firstParts = fromParts(doc, first);
+        if (!firstParts) continue;
+        const platform = first.platformFlag !== null ? ` --platform=${first.platformFlag}` : '';
+        const aliasText = `# ${alias}: the ${first.from} image, shared by ${group.length} stages${eol}` +
+            `${firstParts.keyword}${platform} ${first.from} AS ${alias}${eol}${eol}`;
+        const insertLine = commentBlockStart(doc, first.fromRange.start.line);
+        const edits: TextEdit[] = [{ range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: aliasText }];
+        for (const stage of group) {
+            const parts = fromParts(doc, stage);
+            if (!parts) continue;
+            // The platform now belongs to the alias stage; a FROM of a stage takes that stage as built.
+            const flags = parts.flags.replace(/--platform=\S+/i, '').trim();
+            edits.push({
+                range: { start: stage.fromRange.start, end: stage.imageRange!.end },
+                newText: `${parts.keyword} ${flags ? `${flags} ` : ''}${alias}`,
+            });
+        }
+        for (const s of numericShifts(analysis, first.index)) edits.push({ range: s.range, newText: s.newText });
+        out.push({
+            title: `Extract ${first.from} (used by ${group.length} stages) into an alias stage "${alias}"`,
+            kind: 'refactor.extract',
+            edit: { changes: { [uri]: normalizeEdits(edits) } },
+        });
+    }
+    return out;
 }

@@ -1,0 +1,119 @@
+/** Shared helpers of the extension-host suites. Poll, never sleep a fixed time. */
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'stagecraft.stagecraft';
+
+/** What `activate()` returns (client/src/extension.ts, StagecraftApi). */
+export interface Api {
+    client: { isRunning(): boolean };
+    ready: Promise<void>;
+    otherDockerExtension(): boolean;
+}
+
+export async function poll<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 20000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+        try {
+            const v = await fn();
+            if (v) return v;
+            last = v;
+        } catch (e) {
+            last = e;
+        }
+        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+export function workspaceRoot(): vscode.Uri {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the tests need the examples folder open as the workspace');
+    return folder.uri;
+}
+
+/** A file of the examples workspace. */
+export function sample(...parts: string[]): vscode.Uri {
+    return vscode.Uri.joinPath(workspaceRoot(), ...parts);
+}
+
+export async function activate(): Promise<Api> {
+    const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not installed`);
+    const api = await ext.activate();
+    await api.ready;
+    return api;
+}
+
+export async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** A scratch Dockerfile next to the samples (so edits never touch a sample); deleted by the caller. */
+export async function scratch(name: string, text: string): Promise<vscode.Uri> {
+    const uri = sample('busybox-demo', name);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    return uri;
+}
+
+export async function remove(uri: vscode.Uri): Promise<void> {
+    for (const doc of vscode.workspace.textDocuments) {
+        if (doc.uri.toString() === uri.toString() && doc.isDirty) await doc.save();
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+}
+
+/** 0-based position of `word` (its first character, plus `offset`) in the first line containing `lineText`. */
+export function positionOf(doc: vscode.TextDocument, lineText: string, word: string, offset = 0): vscode.Position {
+    for (let i = 0; i < doc.lineCount; i++) {
+        const text = doc.lineAt(i).text;
+        if (text.includes(lineText)) {
+            const at = text.indexOf(word, text.indexOf(lineText));
+            assert.ok(at >= 0, `"${word}" not in line ${i + 1}: ${text}`);
+            return new vscode.Position(i, at + offset);
+        }
+    }
+    throw new Error(`no line contains "${lineText}"`);
+}
+
+export function lastLineWith(doc: vscode.TextDocument, text: string): number {
+    for (let i = doc.lineCount - 1; i >= 0; i--) if (doc.lineAt(i).text.includes(text)) return i;
+    throw new Error(`no line contains "${text}"`);
+}
+
+export function codeOf(d: vscode.Diagnostic): string {
+    const c = d.code;
+    if (c === undefined) return '';
+    return typeof c === 'object' ? String(c.value) : String(c);
+}
+
+export function stagecraftDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+    return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'stagecraft');
+}
+
+export async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+    return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+}
+
+/** Titles of the lenses on a 0-based line. */
+export async function lensTitles(uri: vscode.Uri, line: number): Promise<string[]> {
+    return (await codeLenses(uri)).filter((l) => l.range.start.line === line && l.command).map((l) => l.command!.title);
+}
+
+export function hoverText(hovers: vscode.Hover[] | undefined): string {
+    return (hovers ?? [])
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : String(c))))
+        .join('\n');
+}
+
+export function countFroms(text: string): number {
+    return (text.match(/^\s*FROM\s/gim) ?? []).length;
+}
+
+/** Sets a `stagecraft.*` setting in the workspace (undefined removes it). */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+    await vscode.workspace.getConfiguration('stagecraft').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
