@@ -16,7 +16,12 @@ const sourcemap = process.argv.includes('--sourcemap');
 export const entries = [
   { in: 'client/src/extension.ts', out: 'extension' },
   { in: 'server/src/lsp/server.ts', out: 'server' },
-  { in: 'server/src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  // dist/cli.js is both the `stagecraft` command (`node dist/cli.js build ...`, what the build task
+  // runs) and a module exporting `main` (what bin/stagecraft.js requires).
+  {
+    in: 'server/src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node',
+    footer: 'if (require.main === module) module.exports.main(process.argv.slice(2)).then((c) => { process.exitCode = c; });',
+  },
 ];
 
 const missing = entries.filter((e) => !fs.existsSync(path.join(root, e.in)));
@@ -58,6 +63,7 @@ for (const e of entries.filter((x) => !missing.includes(x))) {
     entryPoints: [{ in: e.in, out: e.out }],
     outdir: dist,
     banner: e.banner ? { js: e.banner } : undefined,
+    footer: e.footer ? { js: e.footer } : undefined,
   };
   if (watch) {
     const ctx = await esbuild.context(options);

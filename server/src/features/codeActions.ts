@@ -129,6 +129,12 @@ function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: 
     const out: CodeAction[] = [];
     for (const group of externalGroups(analysis)) {
         if (!group.some((s) => overlaps(range, s.fromRange))) continue;
+        const existing = group.find((s) => s.name !== null && s.instructions.length === 0);
+        if (existing) {
+            const action = reuseAliasAction(uri, doc, existing, group);
+            if (action) out.push(action);
+            continue;
+        }
         const first = group[0];
         const taken = takenNames(analysis);
         const base = nameFromImage(first.fromResolved ?? first.from);
@@ -142,14 +148,8 @@ function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: 
         const insertLine = commentBlockStart(doc, first.fromRange.start.line);
         const edits: TextEdit[] = [{ range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: aliasText }];
         for (const stage of group) {
-            const parts = fromParts(doc, stage);
-            if (!parts) continue;
-            // The platform now belongs to the alias stage; a FROM of a stage takes that stage as built.
-            const flags = parts.flags.replace(/--platform=\S+/i, '').trim();
-            edits.push({
-                range: { start: stage.fromRange.start, end: stage.imageRange!.end },
-                newText: `${parts.keyword} ${flags ? `${flags} ` : ''}${alias}`,
-            });
+            const edit = fromAliasEdit(doc, stage, alias);
+            if (edit) edits.push(edit);
         }
         for (const s of numericShifts(analysis, first.index)) edits.push({ range: s.range, newText: s.newText });
         out.push({
@@ -159,4 +159,24 @@ function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: 
         });
     }
     return out;
+}
+
+/** Rewrites a stage's `FROM [--platform=p] image` to `FROM alias` (the platform belongs to the alias stage now). */
+function fromAliasEdit(doc: Lines, stage: Stage, alias: string): TextEdit | null {
+    const parts = fromParts(doc, stage);
+    if (!parts || !stage.imageRange) return null;
+    const flags = parts.flags.replace(/--platform=\S+/i, '').trim();
+    return { range: { start: stage.fromRange.start, end: stage.imageRange.end }, newText: `${parts.keyword} ${flags ? `${flags} ` : ''}${alias}` };
+}
+
+/** The group already has an alias stage (named, no instructions): the later stages use it. */
+function reuseAliasAction(uri: string, doc: Lines, alias: Stage, group: Stage[]): CodeAction | null {
+    const users = group.filter((s) => s.index > alias.index);
+    if (users.length === 0 || !alias.name) return null;
+    const edits = users.map((s) => fromAliasEdit(doc, s, alias.name!)).filter((e): e is TextEdit => e !== null);
+    return {
+        title: `Use the alias stage "${alias.name}" for ${alias.from} in ${users.length} stage${users.length === 1 ? '' : 's'}`,
+        kind: 'refactor.extract',
+        edit: { changes: { [uri]: normalizeEdits(edits) } },
+    };
 }

@@ -24,8 +24,16 @@ function truncate(s: string, n: number): string {
     return one.length > n ? one.slice(0, n - 1) + '…' : one;
 }
 
+/** The instruction as written after its keyword (flags included), on one line. */
+function instructionDetail(document: TextDocument, keyword: string, range: Range, escapeChar: string): string {
+    const text = document.getText(range);
+    const body = text.slice(Math.min(text.length, keyword.length));
+    const esc = escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    return truncate(body.replace(new RegExp(esc + '[ \\t]*\\r?\\n', 'g'), ' '), 60);
+}
+
 export function provideDocumentSymbols(
-    _document: TextDocument,
+    document: TextDocument,
     analysis: Analysis,
     _params: DocumentSymbolParams,
 ): DocumentSymbol[] {
@@ -46,7 +54,7 @@ export function provideDocumentSymbols(
             .filter((ins) => contains(range, ins.range))
             .map((ins) => ({
                 name: ins.keyword,
-                detail: truncate(ins.args, 60),
+                detail: instructionDetail(document, ins.keyword, ins.range, analysis.escapeChar),
                 kind: SymbolKind.Field,
                 range: ins.range,
                 selectionRange: ins.range,

@@ -66,8 +66,8 @@ function httpOk(url) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Fresh isolated state dirs under `runDir`; returns their paths and the env that uses them. */
-function prepareRunDir(runDir, extraSettings = {}) {
-  fs.rmSync(runDir, { recursive: true, force: true });
+function prepareRunDir(runDir, extraSettings = {}, { keep = false } = {}) {
+  if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
   const dirs = {
     run: runDir,
     home: path.join(runDir, 'home'),
@@ -80,8 +80,10 @@ function prepareRunDir(runDir, extraSettings = {}) {
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.udd, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.udd, 'User', 'settings.json'),
-    JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2) + '\n');
+  const settingsFile = path.join(dirs.udd, 'User', 'settings.json');
+  if (!keep || !fs.existsSync(settingsFile)) {
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2) + '\n');
+  }
   const env = {
     ...process.env,
     HOME: dirs.home,
@@ -109,12 +111,13 @@ function installVsix(vsix, { dirs, env }) {
 
 /**
  * Starts code-server. Options: runDir (required), workspace (folder to open), vsix (installed
- * first), port (default: a free one), settings (extra user settings), stdio ('log' | 'inherit').
+ * first), port (default: a free one), settings (extra user settings), stdio ('log' | 'inherit'),
+ * keepState (keep user data and settings from the last start; default: start fresh).
  * Returns { pid, port, origin, url, dirs, stop() }.
  */
 async function startCodeServer(opts) {
   if (!installed()) throw new Error(`code-server ${CS_VERSION} is not installed in ${VSCODE_DIR}; run bash scripts/setup-vscode.sh`);
-  const state = prepareRunDir(opts.runDir, opts.settings);
+  const state = prepareRunDir(opts.runDir, opts.settings, { keep: opts.keepState === true });
   const { dirs, env } = state;
   if (opts.vsix) installVsix(opts.vsix, state);
   const port = opts.port || await freePort();

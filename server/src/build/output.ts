@@ -1,0 +1,105 @@
+/**
+ * Reading docker's build output: which steps of a stage came from cache, and where a build
+ * failed. Pure (text in, facts out), so it is tested on recorded output as well as live.
+ *
+ * - Classic: `Step N/M : FROM ...` starts a stage (stages are counted, every FROM is kept in
+ *   derived files, so the count is the stage index); ` ---> Using cache` marks the last step cached.
+ * - BuildKit (`--progress=plain`): `#7 [deps 2/3] RUN ...` names a step of a stage; `#7 CACHED`
+ *   marks it cached; `#7 ERROR: ...` marks it failed.
+ */
+import type { Stage } from '../analysis';
+
+export interface StepInfo {
+    /** Instruction text as docker printed it (`RUN make`). */
+    text: string;
+    cached: boolean;
+}
+
+export interface BuildOutcome {
+    /** The steps of the stage that was built (its FROM excluded). */
+    steps: StepInfo[];
+    /** The failing step, when docker reported one. */
+    failure: { stage: number | null; stageLabel: string | null; text: string | null; reason: string } | null;
+}
+
+export function cacheState(o: Pick<BuildOutcome, 'steps'>): 'hit' | 'miss' | 'partial' {
+    const cached = o.steps.filter((s) => s.cached).length;
+    return cached === o.steps.length ? 'hit' : cached === 0 ? 'miss' : 'partial';
+}
+
+export function parseClassic(output: string, stageIndex: number): BuildOutcome {
+    const steps: StepInfo[] = [];
+    let stage = -1;
+    let last: { stage: number; step: StepInfo } | null = null;
+    let failure: BuildOutcome['failure'] = null;
+    for (const raw of output.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        const m = /^Step \d+\/\d+ : (\S+)\s*(.*)$/.exec(line);
+        if (m) {
+            if (m[1].toUpperCase() === 'FROM') { stage++; last = null; continue; }
+            const step = { text: `${m[1]} ${m[2]}`.trim(), cached: false };
+            last = { stage, step };
+            if (stage === stageIndex) { steps.push(step); }
+            continue;
+        }
+        if (/^ ---> Using cache$/.test(line) && last) { last.step.cached = true; continue; }
+        const fail = /^(The command .* returned a non-zero code: \d+)$/.exec(line)
+            ?? /^((?:COPY|ADD) failed: .*)$/.exec(line)
+            ?? /^(failed to .*|error .*|Error response from daemon: .*)$/i.exec(line);
+        if (fail && failure === null) {
+            failure = { stage: stage >= 0 ? stage : null, stageLabel: null, text: last?.step.text ?? null, reason: fail[1] };
+        }
+    }
+    return { steps, failure };
+}
+
+/** `name`: the stage's `--target` name (BuildKit prints it lower-cased). */
+export function parseBuildkit(output: string, name: string): BuildOutcome {
+    const vertex = new Map<string, { stage: string; text: string }>();
+    const cached = new Set<string>();
+    let failure: BuildOutcome['failure'] = null;
+    let errorVertex: string | null = null;
+    let reason = '';
+    for (const raw of output.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        const v = /^#(\d+) \[([^\]\s]+) \d+\/\d+\] (.*)$/.exec(line);
+        if (v) { if (!vertex.has(v[1])) { vertex.set(v[1], { stage: v[2].toLowerCase(), text: v[3] }); } continue; }
+        const c = /^#(\d+) CACHED$/.exec(line);
+        if (c) { cached.add(c[1]); continue; }
+        const e = /^#(\d+) ERROR: (.*)$/.exec(line);
+        if (e && errorVertex === null && vertex.has(e[1])) { errorVertex = e[1]; reason = e[2]; continue; }
+        const solve = /^(?:error: )?failed to solve: (.*)$/.exec(line);
+        if (solve && reason === '') { reason = solve[1]; }
+    }
+    const want = name.toLowerCase();
+    const steps: StepInfo[] = [];
+    for (const [id, info] of vertex) {
+        if (info.stage !== want || /^FROM\s/i.test(info.text)) { continue; }
+        steps.push({ text: info.text, cached: cached.has(id) });
+    }
+    if (errorVertex !== null) {
+        const info = vertex.get(errorVertex) as { stage: string; text: string };
+        failure = { stage: null, stageLabel: info.stage, text: info.text, reason };
+    } else if (reason !== '') {
+        failure = { stage: null, stageLabel: null, text: null, reason };
+    }
+    return { steps, failure };
+}
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** The 1-based line of the instruction of `stage` that docker printed as `text`, else the FROM line. */
+export function lineOf(stage: Pick<Stage, 'line' | 'instructions'>, text: string | null): number {
+    if (text === null) { return stage.line; }
+    const t = norm(text);
+    const kw = t.split(' ')[0];
+    const exact = stage.instructions.find((i) => norm(`${i.keyword} ${i.args}`) === t);
+    if (exact) { return exact.line; }
+    const prefix = stage.instructions.find((i) => {
+        const n = norm(`${i.keyword} ${i.args}`);
+        return n.slice(0, 30) === t.slice(0, 30);
+    });
+    if (prefix) { return prefix.line; }
+    const sameKw = stage.instructions.filter((i) => i.keyword.toLowerCase() === kw);
+    return sameKw.length === 1 ? sameKw[0].line : stage.line;
+}

@@ -1,0 +1,133 @@
+/**
+ * Does a cache image exist? One HEAD request on the registry's manifest (Docker Registry HTTP
+ * API v2), so BuildKit is only handed `--cache-from` refs that exist (a missing one makes it print
+ * an `importing cache manifest ... not found` error block that reads like a failure).
+ *
+ * Credentials come from the docker client's config (`auths` entries and credential helpers);
+ * they are never printed. Loopback registries are spoken to over plain HTTP, as the daemon does.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runProcess } from './process';
+
+export interface ImageRef {
+    /** Host as written (`127.0.0.1:5000`, `docker.io`). */
+    host: string;
+    /** Host to talk to (`registry-1.docker.io` for Docker Hub). */
+    apiHost: string;
+    repo: string;
+    tag: string;
+}
+
+export function parseRef(ref: string): ImageRef {
+    let rest = ref;
+    let tag = 'latest';
+    const at = rest.indexOf('@');
+    if (at >= 0) { tag = rest.slice(at + 1); rest = rest.slice(0, at); } else {
+        const colon = rest.lastIndexOf(':');
+        if (colon > rest.lastIndexOf('/')) { tag = rest.slice(colon + 1); rest = rest.slice(0, colon); }
+    }
+    const parts = rest.split('/');
+    let host = 'docker.io';
+    if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) { host = parts.shift() as string; }
+    let repo = parts.join('/');
+    if (host === 'docker.io' && parts.length === 1) { repo = `library/${repo}`; }
+    return { host, apiHost: host === 'docker.io' ? 'registry-1.docker.io' : host, repo, tag };
+}
+
+export function isLoopback(host: string): boolean {
+    const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return h === 'localhost' || /^127\./.test(h) || h === '::1';
+}
+
+export type Presence = 'present' | 'missing' | 'unauthorized' | 'unreachable' | 'unknown';
+
+export interface Credentials { username: string; password: string }
+
+/** Credentials for `host` from the docker client config, or null. Never throws. */
+export async function dockerCredentials(host: string, env: NodeJS.ProcessEnv): Promise<Credentials | null> {
+    try {
+        const dir = env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
+        const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+            auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+            credsStore?: string; credHelpers?: Record<string, string>;
+        };
+        const keys = host === 'docker.io' ? ['https://index.docker.io/v1/', 'docker.io', 'index.docker.io'] : [host, `https://${host}`, `http://${host}`];
+        const helper = keys.map((k) => cfg.credHelpers?.[k]).find((h) => h) ?? cfg.credsStore;
+        if (helper) {
+            const r = await runProcess(`docker-credential-${helper}`, ['get'], process.cwd(), env, { stdin: keys[0], timeoutMs: 10000 });
+            if (r.code === 0) {
+                const c = JSON.parse(r.output) as { Username?: string; Secret?: string };
+                if (c.Username && c.Secret) { return { username: c.Username, password: c.Secret }; }
+            }
+        }
+        for (const k of keys) {
+            const a = cfg.auths?.[k];
+            if (a?.auth) {
+                const dec = Buffer.from(a.auth, 'base64').toString('utf8');
+                const i = dec.indexOf(':');
+                if (i > 0) { return { username: dec.slice(0, i), password: dec.slice(i + 1) }; }
+            }
+            if (a?.username && a.password) { return { username: a.username, password: a.password }; }
+        }
+    } catch { /* no config: anonymous */ }
+    return null;
+}
+
+const ACCEPT = [
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+].join(', ');
+
+function parseChallenge(h: string): { scheme: string; params: Record<string, string> } {
+    const m = /^(\w+)\s*(.*)$/.exec(h.trim());
+    const params: Record<string, string> = {};
+    if (!m) { return { scheme: '', params }; }
+    for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g)) { params[p[1]] = p[2]; }
+    return { scheme: m[1].toLowerCase(), params };
+}
+
+/** HEAD the manifest of `ref`. */
+export async function probeRef(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Presence> {
+    const r = parseRef(ref);
+    const scheme = isLoopback(r.apiHost) ? 'http' : 'https';
+    const url = `${scheme}://${r.apiHost}/v2/${r.repo}/manifests/${encodeURIComponent(r.tag)}`;
+    const head = async (auth: string | null) => fetch(url, {
+        method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs),
+        headers: { Accept: ACCEPT, ...(auth ? { Authorization: auth } : {}) },
+    });
+    try {
+        let res = await head(null);
+        if (res.status === 401) {
+            const creds = await dockerCredentials(r.host, env);
+            const ch = parseChallenge(res.headers.get('www-authenticate') ?? '');
+            const basic = creds ? 'Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64') : null;
+            if (ch.scheme === 'bearer' && ch.params.realm) {
+                const u = new URL(ch.params.realm);
+                if (ch.params.service) { u.searchParams.set('service', ch.params.service); }
+                u.searchParams.set('scope', ch.params.scope ?? `repository:${r.repo}:pull`);
+                const t = await fetch(u, { signal: AbortSignal.timeout(timeoutMs), headers: basic ? { Authorization: basic } : {} });
+                if (!t.ok) { return 'unauthorized'; }
+                const body = await t.json() as { token?: string; access_token?: string };
+                const token = body.token ?? body.access_token;
+                if (!token) { return 'unauthorized'; }
+                res = await head(`Bearer ${token}`);
+            } else if (ch.scheme === 'basic' && basic) {
+                res = await head(basic);
+            } else {
+                return 'unauthorized';
+            }
+        }
+        if (res.status === 200) { return 'present'; }
+        if (res.status === 404) { return 'missing'; }
+        if (res.status === 401 || res.status === 403) { return 'unauthorized'; }
+        return 'unknown';
+    } catch (e) {
+        const code = ((e as { cause?: { code?: string } }).cause?.code) ?? '';
+        if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT/.test(code) || (e as Error).name === 'TimeoutError') { return 'unreachable'; }
+        return 'unknown';
+    }
+}
