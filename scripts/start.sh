@@ -14,8 +14,7 @@ if [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@vscode/vsce ]; then
   npm ci --no-audit --no-fund
 fi
 bash scripts/setup-vscode.sh
-log "building (tsc -b)"
-npx tsc -b
+# The build is the esbuild bundle (scripts/bundle.mjs, run by package.sh); type checking is `npm run build`.
 VSIX=$(bash scripts/package.sh | tail -n 1)
 log "packaged $(basename "$VSIX") in $(( $(date +%s) - t0 )) s"
 
@@ -28,5 +27,9 @@ else
   log "No Docker engine is reachable: the stage analysis works, \"Build with cache\" will fail."
   log "Start one (and the local base image examples/busybox-demo builds on) with:  bash scripts/docker-up.sh"
 fi
+
+# The build task (code-server's terminal inherits this environment) uses $STAGECRAFT_DOCKER: Debian's
+# 20.10 client has the built-in BuildKit, a newer client without the buildx plugin does not.
+if [ -z "${STAGECRAFT_DOCKER:-}" ] && [ -x /usr/bin/docker ]; then export STAGECRAFT_DOCKER=/usr/bin/docker; fi
 
 exec node scripts/start.js "$VSIX" "${STAGECRAFT_WORKSPACE:-$ROOT/examples}"

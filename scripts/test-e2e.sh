@@ -43,6 +43,10 @@ if ! docker info >/dev/null 2>&1 || ! docker image inspect stagecraft-test/busyb
   fi
 fi
 
+# The build task (code-server's terminal inherits this environment) uses $STAGECRAFT_DOCKER: Debian's
+# 20.10 client has the built-in BuildKit, a newer client without the buildx plugin does not.
+if [ -z "${STAGECRAFT_DOCKER:-}" ] && [ -x /usr/bin/docker ]; then export STAGECRAFT_DOCKER=/usr/bin/docker; fi
+
 # 3. compile (the extension-host suites run from out/test/exthost) and package the .vsix
 npx tsc -b >/tmp/stagecraft-tsc-$$.log 2>&1 || { cat /tmp/stagecraft-tsc-$$.log; rm -f /tmp/stagecraft-tsc-$$.log; fail "tsc -b failed"; }
 rm -f /tmp/stagecraft-tsc-$$.log

@@ -16,6 +16,7 @@ import {
     parseBackend,
     resolveContextDir,
     taskLabel,
+    withDockerPath,
     type BuildRequest,
 } from './buildTask';
 import { listStages, type StageItem } from './stages';
@@ -85,7 +86,7 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
     };
     const execution = new vscode.ProcessExecution(proc.command, proc.args, {
         cwd: request.contextDir,
-        env: proc.env,
+        env: withDockerPath(proc.env, config.get<string>('build.dockerPath')),
     });
     const task = new vscode.Task(
         definition,

@@ -81,14 +81,15 @@ export function resolveContextDir(dockerfile: string, contextSetting: string | n
 
 /**
  * The CLI script: a user-configured one, else the bundled `dist/cli.js` when the package has it,
- * else the compiled source `out/server/src/cli/main.js` (development).
+ * else `bin/stagecraft.js` (development: it runs the compiled `out/server/src/cli/main.js`, which
+ * only exports `main` and does not run by itself).
  */
 export function chooseCliScript(extensionPath: string, exists: (file: string) => boolean, configured?: string | null): string {
     const custom = configured?.trim();
     if (custom) return custom;
     const bundled = path.join(extensionPath, 'dist', 'cli.js');
     if (exists(bundled)) return bundled;
-    return path.join(extensionPath, 'out', 'server', 'src', 'cli', 'main.js');
+    return path.join(extensionPath, 'bin', 'stagecraft.js');
 }
 
 /** Where `name` is on a PATH string, or null. */
@@ -128,6 +129,12 @@ export function buildProcess(cliScript: string, runtime: NodeRuntime, cliArgs: s
         return { command: runtime.command, args: [cliScript, ...cliArgs], env: runtime.env };
     }
     return { command: cliScript, args: cliArgs, env: {} };
+}
+
+/** The environment for the CLI: a configured docker client goes to it as STAGECRAFT_DOCKER. */
+export function withDockerPath(env: Record<string, string>, dockerPath: string | null | undefined): Record<string, string> {
+    const docker = dockerPath?.trim();
+    return docker ? { ...env, STAGECRAFT_DOCKER: docker } : env;
 }
 
 /** The task's label in the terminal tab and the task list. */

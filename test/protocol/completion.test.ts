@@ -69,5 +69,9 @@ describe('completion of stage names', () => {
         await c.change(uri, 'FROM alpine:3.20 AS tools\nRUN --mount=type=cache,target=/x,from=t');
         const got3 = await complete(1, 39, uri);
         assert.deepEqual(got3?.map((i) => i.label), []); // the only stage is the current one
+        // A continuation line of a RUN: from= inside its --mount counts; chown --from= does not.
+        await c.change(uri, 'FROM alpine:3.20 AS tools\nFROM alpine:3.20\nRUN --mount=type=cache,target=/x \\\n    --mount=type=bind,from=\nRUN chown --from=');
+        assert.deepEqual((await complete(3, 27, uri))?.map((i) => [i.label, i.textEdit]), [['tools', { range: r(3, 27, 3, 27), newText: 'tools' }]]);
+        assert.deepEqual(await complete(4, 17, uri), []);
     });
 });

@@ -7,7 +7,7 @@
  * a log of every `publishDiagnostics`, and waiting for a condition by awaiting notifications
  * (a timeout only guards against a hang; there are no fixed sleeps).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -18,6 +18,8 @@ import {
     DidCloseTextDocumentNotification,
     DidOpenTextDocumentNotification,
     ExitNotification,
+    IPCMessageReader,
+    IPCMessageWriter,
     InitializeRequest,
     InitializedNotification,
     LogMessageNotification,
@@ -54,8 +56,8 @@ export interface StartOptions {
     workspaceFolders?: string[];
     /** Replaces the default client capabilities. */
     capabilities?: ClientCapabilities;
-    /** Transport (default stdio). */
-    transport?: 'stdio';
+    /** Transport: `stdio` (default, `--stdio`) or `ipc` (`--node-ipc`, as the VS Code client starts it). */
+    transport?: 'stdio' | 'ipc';
 }
 
 export const DEFAULT_CAPABILITIES: ClientCapabilities = {
@@ -104,12 +106,11 @@ export class LspClient {
     private readonly waiters: Waiter[] = [];
     private readonly versions = new Map<string, number>();
 
-    private constructor(readonly child: ChildProcess, settings: Record<string, unknown>) {
+    private constructor(readonly child: ChildProcess, settings: Record<string, unknown>, transport: 'stdio' | 'ipc') {
         this.settings = settings;
-        this.connection = createProtocolConnection(
-            new StreamMessageReader(child.stdout!),
-            new StreamMessageWriter(child.stdin!),
-        );
+        this.connection = transport === 'ipc'
+            ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+            : createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
         child.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
         child.on('exit', (code) => {
             this.exited = true;
@@ -146,8 +147,11 @@ export class LspClient {
 
     /** Starts the server and completes `initialize` / `initialized`. */
     static async start(opts: StartOptions = {}): Promise<LspClient> {
-        const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-        const client = new LspClient(child, opts.settings ?? {});
+        const transport = opts.transport ?? 'stdio';
+        const child = transport === 'ipc'
+            ? fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+            : spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+        const client = new LspClient(child, opts.settings ?? {}, transport);
         const folders = (opts.workspaceFolders ?? []).map((f) => ({ uri: fileUri(f), name: path.basename(f) }));
         client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
             processId: process.pid,

@@ -16,6 +16,7 @@ import {
     resolveContextDir,
     targetOf,
     taskLabel,
+    withDockerPath,
     type BuildRequest,
 } from '../../client/src/buildTask';
 import { chooseServerModule, hasOtherDockerExtension } from '../../client/src/clientConfig';
@@ -139,9 +140,9 @@ describe('which script and which node', () => {
     const ext = '/ext';
     const only = (...files: string[]) => (f: string) => files.includes(f);
 
-    it('the bundled CLI wins over the compiled source', () => {
+    it('the bundled CLI wins over bin/stagecraft.js (development)', () => {
         assert.equal(chooseCliScript(ext, only('/ext/dist/cli.js')), '/ext/dist/cli.js');
-        assert.equal(chooseCliScript(ext, only()), '/ext/out/server/src/cli/main.js');
+        assert.equal(chooseCliScript(ext, only()), '/ext/bin/stagecraft.js');
     });
     it('a configured CLI path wins over both', () => {
         assert.equal(chooseCliScript(ext, only('/ext/dist/cli.js'), '/usr/local/bin/stagecraft'), '/usr/local/bin/stagecraft');
@@ -173,6 +174,14 @@ describe('which script and which node', () => {
             args: ['build', '.'],
             env: {},
         });
+    });
+});
+
+describe('withDockerPath', () => {
+    it('a configured docker client reaches the CLI as STAGECRAFT_DOCKER; blank means none', () => {
+        assert.deepEqual(withDockerPath({ ELECTRON_RUN_AS_NODE: '1' }, '/usr/bin/docker'), { ELECTRON_RUN_AS_NODE: '1', STAGECRAFT_DOCKER: '/usr/bin/docker' });
+        assert.deepEqual(withDockerPath({}, '  '), {});
+        assert.deepEqual(withDockerPath({}, undefined), {});
     });
 });
 

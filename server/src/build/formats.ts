@@ -61,7 +61,7 @@ function teardownLines(plan: Plan): string[] {
     ];
 }
 
-function stageLines(plan: Plan, s: PlanStage): string[] {
+function stageLines(s: PlanStage): string[] {
     const out: string[] = [];
     if (s.pull.length > 0) {
         const tries = s.pull.map((r) => `docker pull -q ${shQuote(r)} 2>/dev/null`);
@@ -95,7 +95,7 @@ export function toShell(plan: Plan): string {
     const setup = setupLines(plan);
     if (setup.length > 0) { out.push(...setup, ''); }
     for (const s of plan.stages) {
-        out.push(`# ${title(plan, s)} (line ${s.line}, group ${s.group})`.replace(/[\r\n]+/g, ' '), ...stageLines(plan, s), '');
+        out.push(`# ${title(plan, s)} (line ${s.line}, group ${s.group})`.replace(/[\r\n]+/g, ' '), ...stageLines(s), '');
     }
     out.push(...teardownLines(plan));
     return out.join('\n').replace(/\n*$/, '\n');
@@ -142,7 +142,7 @@ export function toGithub(plan: Plan): string {
             '  shell: bash',
             ...(env.length > 0 ? ['  env:', ...env.map(([k, v]) => `    ${k}: ${ys(v)}`)] : []),
             '  run: |',
-            ...block(['set -eu', ...stageLines(plan, s).map((l) => l.replace(/^DOCKER_BUILDKIT=[01] /, ''))], '    '),
+            ...block(['set -eu', ...stageLines(s).map((l) => l.replace(/^DOCKER_BUILDKIT=[01] /, ''))], '    '),
         ]);
     }
     const post = teardownLines(plan);
@@ -155,7 +155,7 @@ export function toGitlab(plan: Plan): string {
     out.push('# A GitLab CI job (docker-in-docker). Log in to the registry in before_script if needed.');
     out.push('stagecraft-build:', '  image: docker:24', '  services:', '    - docker:24-dind', '  variables:', '    DOCKER_TLS_CERTDIR: ""');
     if (plan.tarball !== null) {
-        out.push('  cache:', '    key: "stagecraft-$CI_COMMIT_REF_SLUG"', '    paths:', `      - ${ys(plan.tarball.startsWith('/') ? dirOf(plan.tarball) : dirOf(plan.tarball))}`);
+        out.push('  cache:', '    key: "stagecraft-$CI_COMMIT_REF_SLUG"', '    paths:', `      - ${ys(dirOf(plan.tarball))}`);
     }
     out.push('  script:');
     const files = fileLines(plan);
@@ -163,7 +163,7 @@ export function toGitlab(plan: Plan): string {
     for (const l of setupLines(plan)) { out.push(`    - ${ys(l)}`); }
     for (const s of plan.stages) {
         out.push(`    # ${title(plan, s)}`.replace(/[\r\n]+/g, ' '));
-        for (const l of stageLines(plan, s)) { out.push(`    - ${ys(l)}`); }
+        for (const l of stageLines(s)) { out.push(`    - ${ys(l)}`); }
     }
     for (const l of teardownLines(plan)) { out.push(`    - ${ys(l)}`); }
     return out.join('\n') + '\n';

@@ -212,6 +212,14 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
     const keys = stageKeys(stages);
     const neededSet = new Set(needed);
 
+    // docker accepts stage names of letters, digits, `-`, `_` and `.` only; anything else would
+    // reach docker as a --target it refuses (and is never handed to a shell).
+    for (const i of needed) {
+        const n = stages[i].name;
+        if (n !== null && !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(n)) {
+            throw new PlanError(`stage name ${JSON.stringify(n)} (line ${stages[i].line}) is not valid for docker; use letters, digits, "-", "_" and ".", starting with a letter`);
+        }
+    }
     // The classic builder cannot use a stage defined later in the file.
     if (builder === 'classic') {
         for (const i of needed) {

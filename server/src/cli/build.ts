@@ -1,6 +1,53 @@
-// Placeholder until the build engine lands (issue 4 owns this file and replaces it).
-import { type CliIO, UsageError } from './io';
+/**
+ * `stagecraft build`: run the cached per-stage build plan against the Docker engine.
+ * Ctrl-C (or `io.signal`) stops docker cleanly; nothing is half-tagged.
+ */
+import * as path from 'path';
+import { dockerFrom } from '../runner/process';
+import { runBuild } from '../runner/run';
+import type { CliIO } from './io';
+import { COMMON_OPTIONS, EXIT_CODES, loadAnalysis, planOptions, readRequest } from './plan';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-    throw new UsageError('build is not available in this build');
+export const BUILD_HELP = `usage: stagecraft build [options] [CONTEXT]
+
+Builds the stages the target needs, one cached build per stage, and tags (and with --push,
+pushes) each stage's cache image; stages the target does not need are never built.
+A missing cache image (first run, new branch, registry down) is a one-line notice, not an error.
+${COMMON_OPTIONS}
+  -q, --quiet            do not stream docker's output (shown anyway when a step fails)
+
+The docker client is $STAGECRAFT_DOCKER, else \`docker\` on PATH.
+${EXIT_CODES}
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+    const req = readRequest(argv, io, { flags: ['quiet'] });
+    if (req.help) { io.stdout.write(BUILD_HELP); return 0; }
+    const { text, analysis } = loadAnalysis(req, io.cwd);
+    const rel = path.relative(path.resolve(io.cwd, req.context), path.resolve(io.cwd, req.cacheDir));
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+        io.stderr.write(`stagecraft: note: --cache-dir ${req.cacheDir} is inside the build context; add it to .dockerignore or COPY . . will see it\n`);
+    }
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    io.signal?.addEventListener('abort', onAbort, { once: true });
+    // From a terminal (no signal handed in): Ctrl-C stops docker and ends with exit 130.
+    // A second Ctrl-C gets node's default (exit at once): the listener goes after the first.
+    const onSigint = () => {
+        io.stderr.write('\nstagecraft: stopping docker (Ctrl-C again to force)\n');
+        process.off('SIGINT', onSigint);
+        controller.abort();
+    };
+    const ownSignals = io.signal === undefined;
+    if (ownSignals) { process.on('SIGINT', onSigint); process.on('SIGTERM', onAbort); }
+    try {
+        return await runBuild(dockerFrom(io.env, io.cwd), {
+            analysis, text, options: planOptions(req), backend: req.backend, cacheDirGiven: req.cacheDirGiven,
+            quiet: req.quiet, signal: controller.signal,
+        }, io);
+    } finally {
+        io.signal?.removeEventListener('abort', onAbort);
+        if (ownSignals) { process.off('SIGINT', onSigint); process.off('SIGTERM', onAbort); }
+    }
 }

@@ -4,7 +4,8 @@
  *   the RUN itself;
  * - name an unnamed stage (`AS name`) and use the name in its numeric `--from=N` references;
  * - extract an external image used by several stages into an alias stage.
- * Pure: the analysis and the text in, actions out.
+ * Pure: the analysis and the text in, actions out. `settings.features.codeActions` is applied by
+ * the server before calling this.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeActionParams } from 'vscode-languageserver-protocol';
@@ -36,21 +37,17 @@ export function provideCodeActions(
     document: TextDocument,
     analysis: Analysis,
     params: CodeActionParams,
-    settings: StagecraftSettings,
+    _settings: StagecraftSettings,
 ): CodeAction[] {
-    void settings;
     const only = params.context.only;
     const wants = (kind: string) => !only || only.length === 0 || only.some((k) => kind === k || kind.startsWith(k + '.'));
     const text = document.getText();
     const doc = toLines(text);
     const out: CodeAction[] = [];
-    try {
-        if (wants('quickfix')) out.push(...splitActions(document.uri, text, analysis, params));
-        if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, doc, analysis, params.range));
-        if (wants('refactor.extract')) out.push(...extractBaseActions(document.uri, doc, analysis, params.range));
-    } catch {
-        // A bug here must not cost the user the other features: no action rather than an error.
-    }
+    // Errors are not caught here: the server's handler wrapper logs them and answers [].
+    if (wants('quickfix')) out.push(...splitActions(document.uri, text, analysis, params));
+    if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, doc, analysis, params.range));
+    if (wants('refactor.extract')) out.push(...extractBaseActions(document.uri, doc, analysis, params.range));
     return out;
 }
 

@@ -58,10 +58,20 @@ export function generalCompletion(service: GeneralService, content: string, posi
     return Array.isArray(r) ? r : [];
 }
 
-/** Ours first; a general item with the same label as one of ours is dropped. */
+/**
+ * Ours first; a general item with the label of one of ours (stage names compare
+ * case-insensitively) is dropped, and so is a general item repeating an earlier label.
+ */
 export function mergeCompletions(ours: CompletionItem[], general: CompletionItem[]): CompletionItem[] {
-    const labels = new Set(ours.map((i) => i.label.toLowerCase()));
-    return [...ours, ...general.filter((i) => !labels.has(i.label.toLowerCase()))];
+    const stageLabels = new Set(ours.map((i) => i.label.toLowerCase()));
+    const seen = new Set(ours.map((i) => i.label));
+    const out = [...ours];
+    for (const item of general) {
+        if (stageLabels.has(item.label.toLowerCase()) || seen.has(item.label)) continue;
+        seen.add(item.label);
+        out.push(item);
+    }
+    return out;
 }
 
 function hoverText(contents: Hover['contents']): string {

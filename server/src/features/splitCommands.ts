@@ -6,7 +6,7 @@
  *
  * Deliberately conservative: a simple command we do not recognise blocks the fix. Pure; no I/O.
  */
-import { simpleCommands } from '../analysis/commands';
+import { isBroadSource, simpleCommands } from '../analysis/commands';
 
 /** What moving a RUN into a dependency stage takes. */
 export interface RunNeeds {
@@ -116,7 +116,7 @@ export function classifyCommand(cmd: string): Verdict {
     const [c0 = '', c1 = '', ...rest] = w;
     const after1 = w.slice(1);
     const after2 = w.slice(2);
-    const noPositional = (args: string[], valueFlags: readonly string[] = []) => positionals(args, valueFlags).length === 0;
+    const noPositional = (args: string[]) => positionals(args, []).length === 0;
 
     switch (c0) {
         case 'true': case ':': case 'echo': case 'printf': case 'set': case 'export': case 'corepack': case 'ldconfig':
@@ -169,7 +169,7 @@ export function classifyCommand(cmd: string): Verdict {
                 const pkgs = positionals(after2, ['--omit', '--include', '--registry', '--prefix', '--loglevel', '--cache']);
                 if (global) return pkgs.some(isLocalPath) ? { kind: 'blocker', reason: 'npm installs a local package' } : { kind: 'harmless' };
                 if (pkgs.length > 0) return { kind: 'blocker', reason: `npm ${c1} ${pkgs[0]} changes package.json` };
-                return { kind: 'install', tool: 'npm', manifests: group(['package.json'], ['package-lock.json', 'npm-shrinkwrap.json', '.npmrc']), caveat: NODE_CAVEAT };
+                return { kind: 'install', tool: 'npm', manifests: group(['package.json'], ['package-lock.json']), caveat: NODE_CAVEAT };
             }
             return { kind: 'blocker', reason: `npm ${c1} needs the sources` };
         }
@@ -179,27 +179,24 @@ export function classifyCommand(cmd: string): Verdict {
             if (c1 === '' || c1 === 'install' || c1.startsWith('-')) {
                 const args = c1 === 'install' ? after2 : after1;
                 if (positionals(args, ['--network-timeout', '--modules-folder', '--cache-folder']).length > 0) return { kind: 'blocker', reason: 'yarn with arguments' };
-                return { kind: 'install', tool: 'yarn', manifests: group(['package.json'], ['yarn.lock', '.yarnrc', '.yarnrc.yml', '.npmrc']), caveat: NODE_CAVEAT };
+                return { kind: 'install', tool: 'yarn', manifests: group(['package.json'], ['yarn.lock']), caveat: NODE_CAVEAT };
             }
             return { kind: 'blocker', reason: `yarn ${c1} needs the sources` };
         }
         case 'pnpm': {
             if (c1 === 'config' || c1 === 'store') return { kind: 'harmless' };
-            if (c1 === 'fetch') return { kind: 'install', tool: 'pnpm', manifests: group(['pnpm-lock.yaml'], ['.npmrc']) };
+            if (c1 === 'fetch') return { kind: 'install', tool: 'pnpm', manifests: group(['pnpm-lock.yaml']) };
             if (c1 === 'install' || c1 === 'i') {
                 if (after2.includes('-g') || after2.includes('--global')) return { kind: 'harmless' };
                 if (positionals(after2, ['--filter', '--reporter']).length > 0) return { kind: 'blocker', reason: 'pnpm install with packages' };
                 if (after2.some((a) => a.startsWith('--filter') || a === '-r' || a === '--recursive')) return { kind: 'blocker', reason: 'pnpm workspace install needs the workspace packages' };
-                return { kind: 'install', tool: 'pnpm', manifests: group(['package.json'], ['pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc']), caveat: NODE_CAVEAT };
+                return { kind: 'install', tool: 'pnpm', manifests: group(['package.json'], ['pnpm-lock.yaml', 'pnpm-workspace.yaml']), caveat: NODE_CAVEAT };
             }
             return { kind: 'blocker', reason: `pnpm ${c1} needs the sources` };
         }
-        case 'bun': {
-            if ((c1 === 'install' || c1 === 'i') && noPositional(after2)) {
-                return { kind: 'install', tool: 'bun', manifests: group(['package.json'], ['bun.lockb', 'bun.lock']), caveat: NODE_CAVEAT };
-            }
-            return { kind: 'blocker', reason: `bun ${c1}` };
-        }
+        case 'bun':
+            // Its lockfile has two names (bun.lockb, bun.lock); copying the wrong one would resolve afresh.
+            return { kind: 'blocker', reason: 'bun install is not supported yet' };
         case 'pip': case 'pip3': {
             if (c1 === 'config' || c1 === 'cache') return { kind: 'harmless' };
             if (c1 === 'install' || c1 === 'download' || c1 === 'wheel') return pipVerdict('pip', after2);
@@ -224,7 +221,7 @@ export function classifyCommand(cmd: string): Verdict {
             if (c1 === 'config') return { kind: 'harmless' };
             if (c1 === 'install') {
                 if (!after2.includes('--no-root')) return { kind: 'blocker', reason: 'poetry install installs the project itself (add --no-root)' };
-                return { kind: 'install', tool: 'poetry', manifests: group(['pyproject.toml'], ['poetry.lock', 'poetry.toml']) };
+                return { kind: 'install', tool: 'poetry', manifests: group(['pyproject.toml'], ['poetry.lock']) };
             }
             return { kind: 'blocker', reason: `poetry ${c1}` };
         }
@@ -291,16 +288,16 @@ export function classifyCommand(cmd: string): Verdict {
                     return { kind: 'blocker', reason: 'dotnet restore of a project outside the sources' };
                 }
                 if (targets.length === 1 && /\.(cs|fs|vb)proj$|\.sln$/i.test(targets[0])) {
-                    return { kind: 'install', tool: 'dotnet', manifests: group([normalizeRel(targets[0])], ['nuget.config', 'NuGet.Config', 'Directory.Build.props', 'Directory.Packages.props', 'global.json']), caveat: 'assumes .dockerignore excludes bin and obj' };
+                    return { kind: 'install', tool: 'dotnet', manifests: group([normalizeRel(targets[0])]), caveat: 'assumes .dockerignore excludes bin and obj' };
                 }
                 if (targets.length === 1) return { kind: 'blocker', reason: 'dotnet restore of a folder' };
-                return { kind: 'install', tool: 'dotnet', manifests: group(['*.csproj'], ['nuget.config', 'NuGet.Config', 'Directory.Build.props', 'Directory.Packages.props', 'global.json']), caveat: 'assumes .dockerignore excludes bin and obj' };
+                return { kind: 'install', tool: 'dotnet', manifests: group(['*.csproj']), caveat: 'assumes .dockerignore excludes bin and obj' };
             }
             return { kind: 'blocker', reason: `dotnet ${c1} needs the sources` };
         }
         case 'mix': {
             if (c1 === 'local.hex' || c1 === 'local.rebar') return { kind: 'harmless' };
-            if (c1 === 'deps.get') return { kind: 'install', tool: 'mix', manifests: group(['mix.exs'], ['mix.lock']) };
+            if (c1 === 'deps.get') return { kind: 'install', tool: 'mix', manifests: group(['mix.exs', 'mix.lock']) };
             return { kind: 'blocker', reason: `mix ${c1} needs the sources` };
         }
         case 'conda': case 'mamba': case 'micromamba': {
@@ -365,7 +362,11 @@ export function runNeeds(script: string): RunNeeds {
     return { movable: true, reason: null, tools, manifests, caveats };
 }
 
-/** The COPY sources for a set of manifest groups: required paths as is, optional ones with `*`. */
+/**
+ * The COPY sources for a set of manifest groups: required paths as is, optional ones with `*`
+ * (a wildcard that matches nothing is not an error). An optional file the analysis would take for
+ * a broad source is left out, so the fixed file never gets the same diagnostic again.
+ */
 export function manifestSources(groups: ManifestGroup[]): string[] {
     const required: string[] = [];
     const optional: string[] = [];
@@ -375,5 +376,6 @@ export function manifestSources(groups: ManifestGroup[]): string[] {
     for (const g of groups) {
         for (const o of g.optional) if (!required.includes(o) && !optional.includes(o)) optional.push(o);
     }
-    return [...required, ...optional.map((o) => (o.includes('*') ? o : `${o}*`))];
+    const globs = optional.map((o) => (o.includes('*') ? o : `${o}*`)).filter((o) => !isBroadSource(o));
+    return [...required, ...globs];
 }

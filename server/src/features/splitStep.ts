@@ -40,7 +40,7 @@ import {
     type Replacement,
 } from './splitSupport';
 
-export const SPLIT_TITLE_PREFIX = 'Split heavy step into its own stage';
+export const SPLIT_TITLE = 'Split heavy step into its own stage';
 
 /** Instructions that may sit between the broad COPY and the install: image settings only. */
 const SETTINGS_ONLY = new Set(['ENV', 'ARG', 'LABEL', 'USER', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'MAINTAINER', 'SHELL']);
@@ -200,9 +200,9 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
     for (const s of shifts) {
         if (!lineInside(s, blockStart, copyFirst - 1) && !lineInside(s, copyLast + 1, runLast)) edits.push({ range: s.range, newText: s.newText });
     }
-    const commands = [...new Set(stage.heavySteps.filter((x) => x.line === heavy.line).map((x) => x.command))].join(', ');
     return {
-        plan: { depsName, edits: normalizeEdits(edits), title: `${SPLIT_TITLE_PREFIX}: \`${commands}\` -> "${depsName}"` },
+        // The title is the issue's name of the fix (the UI tests click it); the preview shows the new stage.
+        plan: { depsName, edits: normalizeEdits(edits), title: SPLIT_TITLE },
         reason: null,
     };
 }

@@ -62,6 +62,7 @@ const documents = new TextDocuments(TextDocument);
 let init: StagecraftInitializationOptions = { otherDockerExtension: false };
 let hasConfigurationCapability = false;
 let hasDynamicConfigurationRegistration = false;
+let hasWorkspaceFolderCapability = false;
 /** Settings pushed with `didChangeConfiguration` when the client cannot be asked. */
 let globalSettings: StagecraftSettings = defaultSettings();
 const env: { workspaceFolders: string[] } = { workspaceFolders: [] };
@@ -172,6 +173,7 @@ connection.onInitialize((params): InitializeResult => {
         });
     }
 
+    hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
     const capabilities: ServerCapabilities = {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
@@ -193,12 +195,22 @@ connection.onInitialize((params): InitializeResult => {
         capabilities.documentLinkProvider = { resolveProvider: true };
         capabilities.executeCommandProvider = { commands: [...GENERAL_COMMAND_IDS] };
     }
+    if (hasWorkspaceFolderCapability) {
+        capabilities.workspace = { workspaceFolders: { supported: true, changeNotifications: true } };
+    }
     return { capabilities, serverInfo: { name: 'stagecraft' } };
 });
 
 connection.onInitialized(() => {
     if (hasConfigurationCapability && hasDynamicConfigurationRegistration) {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).then(undefined, () => undefined);
+    }
+    if (hasWorkspaceFolderCapability) {
+        // Paths in the hover's build command are relative to the folder holding the file.
+        connection.workspace.onDidChangeWorkspaceFolders((e) => {
+            const removed = new Set(e.removed.map((f) => f.uri));
+            env.workspaceFolders = [...env.workspaceFolders.filter((u) => !removed.has(u)), ...e.added.map((f) => f.uri)];
+        });
     }
 });
 

@@ -42,7 +42,7 @@ async function goToLine(page, line, column = 1) {
   await page.keyboard.press(`${MOD}+G`);
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill(`${line}:${column}`);
+  await input.fill(`:${line}:${column}`);   // the ":" prefix selects "Go to Line" in the quick input
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }

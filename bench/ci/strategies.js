@@ -1,0 +1,175 @@
+'use strict';
+/**
+ * The CI strategies compared by bench/ci.js. Each runs one CI job on a fresh engine and returns
+ * { code, pull, build, push (ms), stages: { name: 'hit'|'miss'|'k/n'|'-' }, bytes?, log }.
+ * Scripts time each docker command; Stagecraft's phases come from the timestamps of its own
+ * progress lines (its runner prints when each stage build starts and ends).
+ */
+const fs = require('fs');
+const path = require('path');
+const { DOCKER, docker, run, classicStages, buildkitStages, hitState } = require('./lib');
+
+const STAGECRAFT = path.join(__dirname, '..', '..', 'bin', 'stagecraft.js');
+
+function newJob() {
+    return { code: 0, pull: 0, build: 0, push: 0, stages: {}, log: '', bytes: null, notes: [] };
+}
+
+async function phase(job, name, bin, args, opts = {}) {
+    const r = await (bin === 'docker' ? docker(args, opts) : run(bin, args, opts));
+    job[name] += r.ms;
+    job.log += `$ ${bin} ${args.join(' ')}\n${r.output}\n`;
+    return r;
+}
+
+const CLASSIC = { DOCKER_BUILDKIT: '0' };
+const BUILDKIT = { DOCKER_BUILDKIT: '1' };
+
+function toStates(parsed, names) {
+    const out = {};
+    for (const n of names) out[n] = hitState(parsed[n]);
+    return out;
+}
+
+/** No CI cache at all: classic build of the target, push the final image. */
+async function noCache(c) {
+    const job = newJob();
+    const ref = `${c.repo}:${c.target}`;
+    const b = await phase(job, 'build', 'docker', ['build', '-f', c.dockerfile, '--target', c.target, '-t', ref, c.context], { env: CLASSIC });
+    if (b.code !== 0) { job.code = b.code; return job; }
+    job.stages = toStates(classicStages(b.output, c.names), c.names);
+    const p = await phase(job, 'push', 'docker', ['push', ref]);
+    job.code = p.code;
+    return job;
+}
+
+/** Common practice: pull the last final image and --cache-from it (classic builder). */
+async function classicFinal(c) {
+    const job = newJob();
+    const ref = `${c.repo}:${c.target}`;
+    await phase(job, 'pull', 'docker', ['pull', ref]); // `|| true`
+    const b = await phase(job, 'build', 'docker', ['build', '-f', c.dockerfile, '--target', c.target, '--cache-from', ref, '-t', ref, c.context], { env: CLASSIC });
+    if (b.code !== 0) { job.code = b.code; return job; }
+    job.stages = toStates(classicStages(b.output, c.names), c.names);
+    const p = await phase(job, 'push', 'docker', ['push', ref]);
+    job.code = p.code;
+    return job;
+}
+
+/** BuildKit inline cache on the final image only (reads the cache straight from the registry). */
+async function buildkitFinal(c) {
+    const job = newJob();
+    const ref = `${c.repo}:${c.target}-bk`;
+    const b = await phase(job, 'build', 'docker', ['build', '--progress=plain', '-f', c.dockerfile, '--target', c.target,
+        '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '--cache-from', ref, '-t', ref, c.context], { env: BUILDKIT });
+    if (b.code !== 0) { job.code = b.code; return job; }
+    const parsed = buildkitStages(b.output);
+    job.stages = toStates(parsed, c.names);
+    for (const n of c.names) if (!parsed[n]) job.stages[n] = '-';
+    const p = await phase(job, 'push', 'docker', ['push', ref]);
+    job.code = p.code;
+    return job;
+}
+
+/**
+ * castage's generated script: pull every named stage `|| true`, build every named stage in file
+ * order with --cache-from all of them, push each (classic builder).
+ */
+async function castage(c) {
+    const job = newJob();
+    const refs = c.names.map((n) => `${c.repo}:${n}`);
+    for (const r of refs) await phase(job, 'pull', 'docker', ['pull', r]);
+    const cacheFrom = refs.flatMap((r) => ['--cache-from', r]);
+    for (let i = 0; i < c.names.length; i++) {
+        const b = await phase(job, 'build', 'docker', ['build', '-f', c.dockerfile, '--target', c.names[i], ...cacheFrom, '-t', refs[i], c.context], { env: CLASSIC });
+        if (b.code !== 0) { job.code = b.code; return job; }
+        job.stages[c.names[i]] = hitState(classicStages(b.output, c.names)[c.names[i]]);
+    }
+    for (const r of refs) {
+        const p = await phase(job, 'push', 'docker', ['push', r]);
+        if (p.code !== 0) { job.code = p.code; return job; }
+    }
+    return job;
+}
+
+/** Stagecraft through its CLI: `stagecraft build --backend B --push`. */
+function stagecraft(backend) {
+    return async (c) => {
+        const job = newJob();
+        const cacheDir = backend === 'save-load' ? c.saveLoadDir : fs.mkdtempSync(path.join(c.work, `sc-${backend}-`));
+        const tarballs = () => listFiles(cacheDir).filter((f) => /\.tar$/.test(f));
+        const before = new Map(tarballs().map((f) => [f, fs.statSync(f)]));
+        const args = [STAGECRAFT, 'build', '-f', c.dockerfile, '--target', c.target, '--backend', backend, '--push', '--cache-dir', cacheDir];
+        if (backend !== 'save-load') args.push('--cache-repo', `${c.repo}`);
+        args.push(c.context);
+        let firstStart = null;
+        let open = null;
+        let buildMs = 0;
+        let lastEnd = null;
+        const r = await run(process.execPath, args, {
+            env: { STAGECRAFT_DOCKER: DOCKER },
+            onLine: (line, t) => {
+                if (/^\[\d+\/\d+\] \S+: /.test(line)) { if (firstStart === null) firstStart = t; open = t; return; }
+                if (/^\[\d+\/\d+\] \S+ \.\.\. (cached|built|partial)/.test(line) && open !== null) { buildMs += t - open; open = null; lastEnd = t; }
+            },
+        });
+        job.log = `$ node ${args.join(' ')}\n${r.output}\n`;
+        job.code = r.code;
+        if (open !== null) buildMs += r.ms - open; // failed mid-stage
+        job.pull = firstStart ?? r.ms;
+        job.build = buildMs;
+        job.push = Math.max(0, r.ms - job.pull - job.build);
+        job.total = r.ms;
+        job.stages = parseSummary(r.output, c.names);
+        if (backend === 'save-load') {
+            const loaded = /stagecraft: loaded the saved stage images/.test(r.output);
+            const saved = /stagecraft: saved \d+ stage images/.test(r.output);
+            const after = tarballs();
+            const size = (fs) => fs.reduce((a, f) => a + fsSize(f), 0);
+            job.bytes = { pulled: loaded ? [...before.values()].reduce((a, s) => a + s.size, 0) : 0, pushed: saved ? size(after) : 0 };
+        }
+        if (lastEnd === null && r.code === 0) job.notes.push('no stage progress lines parsed');
+        if (backend !== 'save-load') fs.rmSync(cacheDir, { recursive: true, force: true });
+        return job;
+    };
+}
+
+function fsSize(f) { try { return fs.statSync(f).size; } catch { return 0; } }
+
+function listFiles(dir) {
+    const out = [];
+    if (!fs.existsSync(dir)) return out;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) out.push(...listFiles(p)); else out.push(p);
+    }
+    return out;
+}
+
+/** The runner's summary table (STAGE CACHE TIME SIZE PUSHED IMAGE) -> { stage: state }. */
+function parseSummary(output, names) {
+    const lines = output.split('\n');
+    const h = lines.findIndex((l) => /^STAGE\s+CACHE\s+TIME/.test(l));
+    const res = {};
+    for (const n of names) res[n] = '-';
+    if (h < 0) return res;
+    for (let i = h + 1; i < lines.length; i++) {
+        const m = /^(\S+)\s+(hit|miss|partial (\d+)\/(\d+)|failed|interrupted|not built)\s/.exec(lines[i]);
+        if (!m) break;
+        const name = m[1].toLowerCase();
+        res[name] = m[2].startsWith('partial') ? `${m[3]}/${m[4]}` : m[2] === 'not built' ? '-' : m[2];
+    }
+    return res;
+}
+
+const STRATEGIES = {
+    'no-cache': { label: 'no cache (classic)', run: noCache, family: 'baseline' },
+    'classic-final': { label: 'classic, final image --cache-from', run: classicFinal, family: 'baseline' },
+    'buildkit-final': { label: 'BuildKit inline, final image only', run: buildkitFinal, family: 'baseline' },
+    castage: { label: 'castage script (every stage, classic)', run: castage, family: 'baseline' },
+    'stagecraft-classic': { label: 'Stagecraft --backend classic', run: stagecraft('classic'), family: 'stagecraft' },
+    'stagecraft-buildkit': { label: 'Stagecraft --backend buildkit', run: stagecraft('buildkit'), family: 'stagecraft' },
+    'stagecraft-save-load': { label: 'Stagecraft --backend save-load', run: stagecraft('save-load'), family: 'stagecraft' },
+};
+
+module.exports = { STRATEGIES, parseSummary, CLASSIC };

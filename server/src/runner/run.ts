@@ -1,0 +1,304 @@
+/**
+ * The runner: executes a plan against the real engine. The I/O side of builds.
+ *
+ * 1. reach the engine (exit 3 when it cannot), choose the backend;
+ * 2. find out which cache images exist (classic: pull them; BuildKit: HEAD them on the registry;
+ *    save-load: `docker load` the tarball); a missing one is a one-line notice, never a failure;
+ * 3. build each stage (`--iidfile`, then `docker tag`: a build that fails or is interrupted tags
+ *    nothing, and nothing is ever deleted), report cache hits from docker's own output;
+ * 4. push (or save) the stage images, print a summary table.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Analysis } from '../analysis';
+import { chooseBackend, type BackendDecision } from '../build/backend';
+import { shCommand } from '../build/formats';
+import { cacheState, lineOf, parseBuildkit, parseClassic, type BuildOutcome } from '../build/output';
+import { type BackendChoice, type Plan, PlanError, type PlanOptions, planBuild, type PlanStage } from '../build/plan';
+import { probeEngine } from './engine';
+import { type Docker, runDocker } from './process';
+import { parseRef, type Presence, probeRef } from './registry';
+
+export const EXIT = { ok: 0, buildFailed: 1, usage: 2, docker: 3, publish: 4, interrupted: 130 } as const;
+
+export interface RunnerIO {
+    stdout: { write(s: string): unknown };
+    stderr: { write(s: string): unknown };
+}
+
+export interface RunRequest {
+    analysis: Analysis;
+    text: string;
+    /** Plan options, except the backend, which is chosen here. */
+    options: Omit<PlanOptions, 'backend'>;
+    backend: BackendChoice;
+    cacheDirGiven: boolean;
+    /** Do not stream docker's output (it is still shown when a step fails). */
+    quiet: boolean;
+    signal?: AbortSignal;
+}
+
+export interface StageResult {
+    stage: PlanStage;
+    status: 'hit' | 'miss' | 'partial' | 'failed' | 'interrupted' | 'not built';
+    cached: number;
+    steps: number;
+    seconds: number;
+    size: number | null;
+    pushed: 'yes' | 'skipped' | 'failed' | null;
+}
+
+function humanSize(bytes: number | null): string {
+    if (bytes === null) { return '-'; }
+    if (bytes < 1024 * 1024) { return `${(bytes / 1024).toFixed(1)} kB`; }
+    if (bytes < 1024 * 1024 * 1024) { return `${(bytes / 1024 / 1024).toFixed(1)} MB`; }
+    return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+function seconds(ms: number): string {
+    const s = ms / 1000;
+    return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+export function summaryTable(results: StageResult[]): string {
+    const head = ['STAGE', 'CACHE', 'TIME', 'SIZE', 'PUSHED', 'IMAGE'];
+    const rows = results.map((r) => [
+        r.stage.label,
+        r.status === 'partial' ? `partial ${r.cached}/${r.steps}` : r.status,
+        r.status === 'not built' ? '-' : seconds(r.seconds * 1000),
+        humanSize(r.size),
+        r.pushed ?? '-',
+        r.stage.ref,
+    ]);
+    const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+    const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd() + '\n';
+    return fmt(head) + rows.map(fmt).join('');
+}
+
+/** Why a pull or push failed, in words, from docker's output. */
+export function classifyRegistryError(output: string): 'auth' | 'missing' | 'unreachable' | 'other' {
+    const o = output.toLowerCase();
+    if (/unauthorized|authentication required|no basic auth credentials|denied|403 forbidden|401/.test(o)) { return 'auth'; }
+    if (/not found|manifest unknown|does not exist/.test(o)) { return 'missing'; }
+    if (/connection refused|no such host|i\/o timeout|dial tcp|server misbehaving|connection reset|tls handshake/.test(o)) { return 'unreachable'; }
+    return 'other';
+}
+
+function lastLine(output: string): string {
+    return output.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-1)[0] ?? '';
+}
+
+export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): Promise<number> {
+    const say = (s: string) => { io.stdout.write(s + '\n'); };
+    const notice = (s: string) => { io.stderr.write(`stagecraft: ${s}\n`); };
+    const interrupted = () => req.signal?.aborted === true;
+
+    // 1. the engine and the backend
+    const engine = await probeEngine(docker, req.backend === 'buildx');
+    if (!engine.ok) { notice(engine.message); return EXIT.docker; }
+    const decision: BackendDecision = chooseBackend(req.backend, { cacheRepo: req.options.cacheRepo, cacheDirGiven: req.cacheDirGiven }, engine.facts);
+    if (decision.error) { notice(decision.error); return EXIT.docker; }
+    const options: PlanOptions = { ...req.options, backend: decision.backend };
+
+    let plan: Plan;
+    try { plan = planBuild(req.analysis, req.text, options); } catch (e) {
+        if (e instanceof PlanError) { notice(e.message); return EXIT.usage; }
+        throw e;
+    }
+    say(`stagecraft: target ${plan.target.label}, backend ${plan.backend} (${decision.reason}), cache ${plan.cacheRepo}${plan.local ? ' (local)' : ''}`);
+    say(`stagecraft: building ${plan.stages.map((s) => s.label).join(' -> ')}` + (plan.skipped.length > 0 ? `; not needed, never built: ${plan.skipped.map((s) => s.label).join(', ')}` : ''));
+    for (const n of plan.notes) { notice(n); }
+
+    // 2. which cache images exist
+    const missing = new Set<string>();
+    const remotePresent = new Set<string>();
+    let tarballLoaded = false;
+    if (plan.tarball !== null) {
+        if (fs.existsSync(plan.tarball)) {
+            const t0 = Date.now();
+            const r = await runDocker(docker, ['load', '-i', plan.tarball], { signal: req.signal });
+            if (interrupted()) { notice('interrupted'); return EXIT.interrupted; }
+            if (r.code === 0) { tarballLoaded = true; say(`stagecraft: loaded the saved stage images from ${plan.tarball} in ${seconds(Date.now() - t0)}`); } else {
+                notice(`could not load ${plan.tarball} (${lastLine(r.output)}); building without it`);
+            }
+        } else {
+            notice(`no saved cache at ${plan.tarball} yet (first run?); building without it`);
+        }
+    } else if (!plan.local && plan.builder === 'classic') {
+        // A stage's own tag stays in --cache-from even when its pull failed: this run writes it
+        // before any stage that depends on it is built (classic only uses the images it is given).
+        const deadHosts = new Map<string, string>();
+        for (const s of plan.stages) {
+            let got: string | null = null;
+            const reasons: string[] = [];
+            for (const ref of s.pull) {
+                const host = parseRef(ref).host;
+                if (deadHosts.has(host)) { reasons.push(deadHosts.get(host) as string); continue; }
+                const r = await runDocker(docker, ['pull', '-q', ref], { signal: req.signal });
+                if (interrupted()) { notice('interrupted'); return EXIT.interrupted; }
+                if (r.code === 0) { got = ref; break; }
+                const kind = classifyRegistryError(r.output);
+                if (kind === 'unreachable') {
+                    const why = `registry ${host} unreachable`;
+                    deadHosts.set(host, why);
+                    notice(`${why} (${lastLine(r.output)}); building without its cache images`);
+                }
+                reasons.push(kind === 'auth' ? `registry ${host} asks for credentials (docker login ${host})` : kind === 'missing' ? 'not in the registry yet' : kind === 'unreachable' ? `registry ${host} unreachable` : lastLine(r.output));
+            }
+            for (const ref of s.pull) { if (ref !== got && ref !== s.ref) { missing.add(ref); } }
+            if (got !== null) { say(`stagecraft: pulled cache image ${got}`); } else if (!reasons.every((r) => / unreachable$/.test(r))) {
+                notice(`no cache image for stage ${s.label} (${[...new Set(reasons)].join('; ')}): building it without cache`);
+            }
+        }
+    } else if (!plan.local) {
+        const refs = [...new Set(plan.stages.flatMap((s) => s.ownRefs))];
+        const presence = new Map<string, Presence>();
+        await Promise.all(refs.map(async (r) => { presence.set(r, await probeRef(r, docker.env)); }));
+        const unreachable = new Set<string>();
+        for (const s of plan.stages) {
+            const states = s.ownRefs.map((r) => presence.get(r) as Presence);
+            for (const r of s.ownRefs) {
+                const p = presence.get(r) as Presence;
+                if (p === 'present') { remotePresent.add(r); }
+                if (p === 'missing' || p === 'unauthorized' || p === 'unreachable') { missing.add(r); }
+            }
+            if (states.some((p) => p === 'present' || p === 'unknown')) { continue; }
+            const host = parseRef(s.ownRefs[0]).host;
+            if (states.includes('unreachable')) {
+                if (!unreachable.has(host)) { unreachable.add(host); notice(`registry ${host} unreachable; building without its cache images`); }
+            } else if (states.includes('unauthorized')) {
+                notice(`no cache image for stage ${s.label} (registry ${host} asks for credentials: docker login ${host}): building it without cache`);
+            } else {
+                notice(`no cache image for stage ${s.label} yet (first run, new branch or expired tag): building it without cache`);
+            }
+        }
+    }
+    plan = planBuild(req.analysis, req.text, options, { missingRefs: missing });
+
+    // 3. build
+    for (const f of plan.files) {
+        fs.mkdirSync(path.dirname(path.resolve(docker.cwd, f.path)), { recursive: true });
+        fs.writeFileSync(path.resolve(docker.cwd, f.path), f.content);
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-'));
+    const results: StageResult[] = plan.stages.map((stage) => ({ stage, status: 'not built', cached: 0, steps: 0, seconds: 0, size: null, pushed: null }));
+    let code: number = EXIT.ok;
+    let pushBroken: string | null = null;
+    try {
+        for (const res of results) {
+            const s = res.stage;
+            const n = `[${s.step}/${plan.stages.length}] ${s.label}`;
+            say(`${n}: ${shCommand(s.argv, s.env, docker.bin)}`);
+            const iid = path.join(tmp, `${s.key}.iid`);
+            const t0 = Date.now();
+            const r = await runDocker(docker, [...s.args, '--iidfile', iid, s.argv[s.argv.length - 1]], {
+                env: s.env, signal: req.signal, onOutput: req.quiet ? undefined : (c) => io.stdout.write(c),
+            });
+            res.seconds = (Date.now() - t0) / 1000;
+            const outcome: BuildOutcome = plan.builder === 'classic' ? parseClassic(r.output, s.index) : parseBuildkit(r.output, s.targetName);
+            res.steps = outcome.steps.length;
+            res.cached = outcome.steps.filter((x) => x.cached).length;
+            if (r.aborted || interrupted()) {
+                res.status = 'interrupted';
+                notice(`interrupted: stopped docker while building stage ${s.label}; nothing was tagged for it, earlier stages keep their tags`);
+                code = EXIT.interrupted;
+                break;
+            }
+            const id = r.code === 0 && fs.existsSync(iid) ? fs.readFileSync(iid, 'utf8').trim() : '';
+            if (r.code !== 0 || id === '') {
+                res.status = 'failed';
+                if (r.spawnError) { notice(`cannot run ${docker.bin}: ${r.spawnError.message}`); code = EXIT.docker; break; }
+                if (req.quiet) { io.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
+                const f = outcome.failure;
+                let idx = s.index;
+                if (f?.stage !== null && f?.stage !== undefined && req.analysis.stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
+                    const hit = plan.stages.find((p) => p.targetName.toLowerCase() === f.stageLabel || p.key === f.stageLabel);
+                    if (hit) { idx = hit.index; }
+                }
+                const st = req.analysis.stages[idx];
+                const line = lineOf(st, f?.text ?? null);
+                const what = f?.text ? ` (${f.text.length > 70 ? f.text.slice(0, 67) + '...' : f.text})` : '';
+                const why = f?.reason || lastLine(r.output) || `docker exited with ${r.code}`;
+                if (/Cannot connect to the Docker daemon|error during connect/i.test(why)) {
+                    notice(`lost the Docker daemon while building stage ${s.label}: ${why}`);
+                    code = EXIT.docker;
+                    break;
+                }
+                notice(`stage ${st.name ?? '#' + idx} failed at ${req.options.dockerfile}:${line}${what}: ${why}`);
+                notice(`fix that instruction (docker's output above has the details) and run the build again; images already built keep their tags`);
+                code = EXIT.buildFailed;
+                break;
+            }
+            for (const t of [s.ref, ...s.tags]) {
+                const tr = await runDocker(docker, ['tag', id, t]);
+                if (tr.code !== 0) { notice(`could not tag ${id} as ${t}: ${lastLine(tr.output)}`); code = EXIT.buildFailed; }
+            }
+            if (code !== EXIT.ok) { res.status = 'failed'; break; }
+            res.status = cacheState(outcome);
+            const size = await runDocker(docker, ['image', 'inspect', '--format', '{{.Size}}', id]);
+            res.size = size.code === 0 ? Number(size.output.trim()) || null : null;
+            say(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : ''));
+
+            // 4. push as we go: a later failing stage does not lose the cache of earlier ones
+            if (s.push.length > 0) {
+                if (pushBroken !== null) { res.pushed = 'skipped'; continue; }
+                if (plan.builder === 'buildkit' && res.status === 'hit' && s.push.every((p) => remotePresent.has(p))) {
+                    // Re-pushing a fully cached image would replace a good inline cache with one that
+                    // lost its layers' records (BuildKit 0.8), the every-other-build loss.
+                    res.pushed = 'skipped';
+                    say(`${n} ... unchanged: the registry's copy is kept`);
+                    continue;
+                }
+                for (const p of s.push) {
+                    const pr = await runDocker(docker, ['push', p], { signal: req.signal });
+                    if (interrupted()) { notice('interrupted while pushing; the registry keeps its previous tag'); code = EXIT.interrupted; break; }
+                    if (pr.code !== 0) {
+                        const host = parseRef(p).host;
+                        const kind = classifyRegistryError(pr.output);
+                        pushBroken = kind === 'auth'
+                            ? `push of ${p} failed: registry ${host} refused the credentials (${lastLine(pr.output)}). Run \`docker login ${host}\` (in CI, log in before stagecraft build)`
+                            : `push of ${p} failed: ${lastLine(pr.output)}${kind === 'unreachable' ? ` (registry ${host} unreachable)` : ''}`;
+                        notice(pushBroken);
+                        notice('the images are built and tagged locally; nothing was deleted');
+                        res.pushed = 'failed';
+                        break;
+                    }
+                    res.pushed = 'yes';
+                }
+                if (code === EXIT.interrupted) { break; }
+            }
+        }
+        if (code === EXIT.ok && pushBroken !== null) { code = EXIT.publish; }
+
+        // save-load: one tarball of every stage image (shared layers stored once)
+        if (code === EXIT.ok && plan.tarball !== null) {
+            if (tarballLoaded && results.every((r) => r.status === 'hit')) {
+                say(`stagecraft: every stage came from cache; ${plan.tarball} is kept as it is`);
+            } else {
+                fs.mkdirSync(path.dirname(path.resolve(docker.cwd, plan.tarball)), { recursive: true });
+                const t0 = Date.now();
+                const tmpTar = `${plan.tarball}.tmp`;
+                const r = await runDocker(docker, plan.teardown[0].argv, { signal: req.signal });
+                if (r.code === 0 && !interrupted()) {
+                    fs.renameSync(path.resolve(docker.cwd, tmpTar), path.resolve(docker.cwd, plan.tarball));
+                    say(`stagecraft: saved ${plan.stages.length} stage images to ${plan.tarball} in ${seconds(Date.now() - t0)}`);
+                } else {
+                    try { fs.rmSync(path.resolve(docker.cwd, tmpTar), { force: true }); } catch { /* best effort */ }
+                    if (interrupted()) { code = EXIT.interrupted; } else {
+                        notice(`could not save the stage images to ${plan.tarball}: ${lastLine(r.output)}`);
+                        code = EXIT.publish;
+                    }
+                }
+            }
+        }
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    say('');
+    io.stdout.write(summaryTable(results));
+    const hits = results.filter((r) => r.status === 'hit').length;
+    const built = results.filter((r) => r.status === 'miss' || r.status === 'partial').length;
+    say(`stagecraft: ${code === EXIT.ok ? 'done' : code === EXIT.publish ? 'built, but publishing the cache failed' : code === EXIT.interrupted ? 'interrupted' : 'failed'}: ${hits} cached, ${built} built` + (plan.skipped.length > 0 ? `, ${plan.skipped.length} not needed` : '') + ` (exit ${code})`);
+    return code;
+}

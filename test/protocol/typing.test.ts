@@ -1,0 +1,168 @@
+/**
+ * Robustness: a realistic multi-stage Dockerfile typed character by character (one didChange
+ * per character), asking hover, code lenses, symbols, completion and folding at every step, then
+ * deleted again from the end. Every response must be well-formed, the server must stay up and
+ * log no error, and each document version gets at most one bounded diagnostics publication.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { NODE_PROJECT, PROBLEMS } from './fixtures';
+import { LspClient } from './lspClient';
+
+type Pos = { line: number; character: number };
+type Range = { start: Pos; end: Pos };
+const MAX_DIAGNOSTICS = 200;
+const COMMANDS = new Set(['stagecraft.buildStage', 'stagecraft.showStage']);
+
+function endOf(text: string): Pos {
+    const lines = text.split('\n');
+    return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+}
+
+function checkPos(text: string, p: Pos, what: string): void {
+    const lines = text.split('\n');
+    assert.ok(Number.isInteger(p.line) && p.line >= 0 && p.line < lines.length, `${what}: line ${p.line} outside 0..${lines.length - 1}`);
+    assert.ok(Number.isInteger(p.character) && p.character >= 0 && p.character <= lines[p.line]!.length, `${what}: character ${p.character} outside line ${p.line}`);
+}
+
+function checkRange(text: string, r: Range, what: string): void {
+    checkPos(text, r.start, what + ' start');
+    checkPos(text, r.end, what + ' end');
+    assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: start after end`);
+}
+
+function inside(outer: Range, inner: Range): boolean {
+    const le = (a: Pos, b: Pos) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+    return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+async function probe(c: LspClient, uri: string, text: string, cursor: Pos): Promise<void> {
+    const td = { textDocument: { uri } };
+    const [hover, lenses, symbols, completion, folding] = await Promise.all([
+        c.request<{ contents: { kind: string; value: string }; range?: Range } | null>('textDocument/hover', { ...td, position: cursor }),
+        c.request<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }[]>('textDocument/codeLens', td),
+        c.request<{ name: string; kind: number; range: Range; selectionRange: Range; children?: unknown[] }[]>('textDocument/documentSymbol', td),
+        c.request<{ label: string; textEdit?: { range: Range; newText: string } }[] | null>('textDocument/completion', { ...td, position: cursor }),
+        c.request<{ startLine: number; endLine: number }[]>('textDocument/foldingRange', td),
+    ]);
+    const at = JSON.stringify(text.slice(-40));
+    if (hover !== null) {
+        assert.equal(hover.contents.kind, 'markdown', at);
+        assert.ok(typeof hover.contents.value === 'string' && hover.contents.value.length > 0, at);
+        if (hover.range) checkRange(text, hover.range, `hover ${at}`);
+    }
+    assert.ok(Array.isArray(lenses), at);
+    assert.equal(lenses.length % 2, 0, at);
+    for (const l of lenses) {
+        checkRange(text, l.range, `lens ${at}`);
+        assert.ok(l.command.title.length > 0 && COMMANDS.has(l.command.command), at);
+        const [u, index, name] = l.command.arguments as [string, number, string | null];
+        assert.equal(u, uri);
+        assert.ok(Number.isInteger(index) && index >= 0, at);
+        assert.ok(name === null || (typeof name === 'string' && name.length > 0), at);
+    }
+    assert.ok(Array.isArray(symbols), at);
+    for (const s of symbols) {
+        assert.ok(typeof s.name === 'string' && s.name.length > 0, `symbol name ${at}`);
+        checkRange(text, s.range, `symbol ${at}`);
+        checkRange(text, s.selectionRange, `symbol selection ${at}`);
+        assert.ok(inside(s.range, s.selectionRange), `selectionRange inside range ${at}`);
+        for (const ch of (s.children ?? []) as { range: Range; selectionRange: Range; name: string }[]) {
+            checkRange(text, ch.range, `child ${at}`);
+            assert.ok(inside(s.range, ch.range), `child inside parent ${at}`);
+            assert.ok(ch.name.length > 0);
+        }
+    }
+    assert.ok(Array.isArray(completion), at);
+    const labels = new Set<string>();
+    for (const item of completion) {
+        assert.ok(typeof item.label === 'string' && item.label.length > 0, at);
+        assert.ok(!labels.has(item.label), `duplicate completion ${item.label} ${at}`);
+        labels.add(item.label);
+        if (item.textEdit) {
+            checkRange(text, item.textEdit.range, `completion edit ${at}`);
+        }
+    }
+    assert.ok(Array.isArray(folding), at);
+    for (const f of folding) {
+        assert.ok(Number.isInteger(f.startLine) && f.endLine >= f.startLine && f.endLine < text.split('\n').length, `folding ${at}`);
+    }
+}
+
+function checkDiagnosticsLog(c: LspClient, uri: string, texts: Map<number, string>): void {
+    const perVersion = new Map<number, number>();
+    for (const p of c.diagnosticsLog) {
+        if (p.uri !== uri || p.version === undefined) continue;
+        perVersion.set(p.version, (perVersion.get(p.version) ?? 0) + 1);
+        assert.ok(p.diagnostics.length <= MAX_DIAGNOSTICS, `version ${p.version}: ${p.diagnostics.length} diagnostics`);
+        const text = texts.get(p.version);
+        assert.ok(text !== undefined, `diagnostics for unknown version ${p.version}`);
+        for (const d of p.diagnostics) {
+            checkRange(text, d.range, `diagnostic ${String(d.code)} v${p.version}`);
+            assert.ok(typeof d.message === 'string' && d.message.length > 0);
+        }
+    }
+    for (const [v, n] of perVersion) assert.ok(n <= 1, `version ${v} published ${n} times`);
+}
+
+for (const otherDockerExtension of [false, true]) {
+    describe(`typing a Dockerfile character by character (otherDockerExtension: ${otherDockerExtension})`, () => {
+        let c: LspClient;
+        const uri = `file:///ws/typing-${otherDockerExtension}.Dockerfile`;
+        const texts = new Map<number, string>();
+        before(async () => {
+            c = await LspClient.start({ initializationOptions: { otherDockerExtension } });
+        });
+        after(async () => c.stop());
+
+        it('types it: every response well-formed, the server stays up', async () => {
+            let text = '';
+            await c.open(uri, text);
+            texts.set(1, text);
+            for (const ch of NODE_PROJECT) {
+                const pos = endOf(text);
+                text += ch;
+                const v = await c.change(uri, [{ range: { start: pos, end: pos }, text: ch }]);
+                texts.set(v, text);
+                await probe(c, uri, text, endOf(text));
+                assert.ok(c.alive, 'server alive');
+            }
+            const final = await c.diagnostics(uri, c.version(uri));
+            assert.equal(final.version, c.version(uri));
+            const ours = final.diagnostics.filter((d) => d.source === 'stagecraft').map((d) => [d.code, d.range.start.line]);
+            assert.deepEqual(ours, [['unused-stage', 17]]);
+            const lenses = await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+            assert.equal(lenses.length, 10);
+        });
+
+        it('deletes it again from the end, and pastes a broken file in the middle', async () => {
+            let text = texts.get(c.version(uri))!;
+            while (text.length > 0) {
+                const start = endOf(text.slice(0, -1));
+                const end = endOf(text);
+                text = text.slice(0, -1);
+                const v = await c.change(uri, [{ range: { start, end }, text: '' }]);
+                texts.set(v, text);
+                if (text.length % 3 === 0) await probe(c, uri, text, endOf(text));
+            }
+            // Half of one file pasted into another, unbalanced quotes and heredocs, odd escapes.
+            const broken = PROBLEMS.slice(0, 200) + '\nRUN <<EOF\necho "unterminated\nFROM  --platform=$BUILDPLATFORM AS\nCOPY --from= --from=x\n# escape=`\nRUN --mount=from=,type=bind\n\\\n' + NODE_PROJECT.slice(100);
+            const v = await c.change(uri, broken);
+            texts.set(v, broken);
+            const lines = broken.split('\n');
+            for (let line = 0; line < lines.length; line++) {
+                for (const character of [0, Math.floor(lines[line]!.length / 2), lines[line]!.length]) {
+                    await probe(c, uri, broken, { line, character });
+                }
+            }
+            await c.diagnostics(uri, v);
+            assert.ok(c.alive);
+        });
+
+        it('no version was published twice, none with more than the cap, every range valid; no error logged', () => {
+            checkDiagnosticsLog(c, uri, texts);
+            assert.deepEqual(c.logMessages.filter((m) => m.type === 1), []);
+            assert.equal(c.stderr, '');
+        });
+    });
+}
