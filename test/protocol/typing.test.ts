@@ -159,6 +159,21 @@ for (const otherDockerExtension of [false, true]) {
             assert.ok(c.alive);
         });
 
+        it('every line-boundary prefix, opened on its own, gets diagnostics inside the document', async () => {
+            const cuts: number[] = [];
+            for (let i = 0; i < NODE_PROJECT.length; i++) {
+                if (NODE_PROJECT[i] === '\n' || NODE_PROJECT[i] === '\\') cuts.push(i + 1);
+            }
+            for (const cut of cuts) {
+                const text = NODE_PROJECT.slice(0, cut);
+                const u = `${uri}.prefix-${cut}`;
+                await c.open(u, text);
+                const { diagnostics } = await c.diagnostics(u, 1);
+                for (const d of diagnostics) checkRange(text, d.range, `prefix ${cut} ${String(d.code)}`);
+                await c.close(u);
+            }
+        });
+
         it('no version was published twice, none with more than the cap, every range valid; no error logged', () => {
             checkDiagnosticsLog(c, uri, texts);
             assert.deepEqual(c.logMessages.filter((m) => m.type === 1), []);

@@ -151,10 +151,16 @@ export async function startRegistry(opts: { auth?: { user: string; password: str
 
 const suiteStart = Date.now();
 
-/** Remove every image under the given repository prefixes and prune the BuildKit cache. */
+/**
+ * Remove every image under the given repository prefixes (also when pushed to a registry host:
+ * `127.0.0.1:5000/<prefix>...`), untagged images made since the suite started, and the BuildKit
+ * cache (`docker builder prune -af`: allowed on test machines).
+ */
 export function freshEngine(prefixes: string[]): void {
     const list = docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).out.split('\n').map((l) => l.trim()).filter(Boolean);
-    const ours = list.filter((ref) => prefixes.some((p) => ref.startsWith(p)) && ref !== BASE_IMAGE);
+    // `127.0.0.1:5000/<prefix>/x:t` counts as `<prefix>/x:t`: registries the tests started.
+    const bare = (ref: string) => ref.replace(/^(localhost|[^/]*[.:][^/]*)\//, '');
+    const ours = list.filter((ref) => prefixes.some((p) => ref.startsWith(p) || bare(ref).startsWith(p)) && ref !== BASE_IMAGE);
     if (ours.length > 0) { docker(['rmi', '-f', ...ours]); }
     // Untagged images (classic intermediate layers) made while this suite ran.
     for (let round = 0; round < 5; round++) {

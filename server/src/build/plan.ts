@@ -289,7 +289,8 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
         }
         cacheFrom = [...new Set(cacheFrom)];
         const env: Record<string, string> = builder === 'buildx' ? {} : { DOCKER_BUILDKIT: builder === 'buildkit' ? '1' : '0' };
-        const args: string[] = builder === 'buildx' ? ['buildx', 'build', '--progress=plain'] : builder === 'buildkit' ? ['build', '--progress=plain'] : ['build'];
+        // Classic: --force-rm, so a failed or interrupted step leaves no stopped container behind.
+        const args: string[] = builder === 'buildx' ? ['buildx', 'build', '--progress=plain'] : builder === 'buildkit' ? ['build', '--progress=plain'] : ['build', '--force-rm'];
         args.push('-f', dockerfile, '--target', targetName);
         if (builder !== 'classic') { args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1'); }
         for (const [k, v] of Object.entries(buildArgs)) { args.push('--build-arg', `${k}=${v}`); }

@@ -22,7 +22,9 @@ import {
     type Hover,
     type MarkedString,
     type MarkupContent,
+    type Position,
 } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StagecraftSettings } from '../common/settings';
 import type { StagecraftInitializationOptions } from '../common/protocol';
 
@@ -101,6 +103,21 @@ export function mergeDiagnostics(ours: Diagnostic[], general: Diagnostic[]): Dia
     const oursDuplicate = ours.some((d) => d.code === 'duplicate-stage-name');
     const kept = general.filter((d) => !(oursDuplicate && d.code === ValidationCode.DUPLICATE_BUILD_STAGE_NAME));
     return [...ours, ...kept];
+}
+
+/**
+ * Ranges clamped into the document: dockerfile-utils can end a diagnostic one line past the end
+ * of a half-typed file (`RUN a \\` + newline at the end).
+ */
+export function clampDiagnostics(document: TextDocument, diagnostics: Diagnostic[]): Diagnostic[] {
+    const clamp = (p: Position) => document.positionAt(document.offsetAt(p));
+    return diagnostics.map((d) => {
+        const start = clamp(d.range.start);
+        const end = clamp(d.range.end);
+        if (start.line === d.range.start.line && start.character === d.range.start.character
+            && end.line === d.range.end.line && end.character === d.range.end.character) return d;
+        return { ...d, range: { start, end } };
+    });
 }
 
 /** Ours first; a general range with the same lines is dropped. */

@@ -19,6 +19,9 @@ import {
     type CancellationToken,
     type CodeAction,
     type Command,
+    type CompletionItem,
+    type DocumentLink,
+    type ExecuteCommandParams,
     type Diagnostic,
     type InitializeResult,
     type ServerCapabilities,
@@ -34,6 +37,7 @@ import { provideDefinition } from '../features/definition';
 import { provideDiagnostics } from '../features/diagnostics';
 import { provideFoldingRanges } from '../features/folding';
 import {
+    clampDiagnostics,
     createGeneralService,
     generalCompletion,
     generalEnabled,
@@ -108,39 +112,65 @@ interface Ctx {
 class Cancelled extends Error {}
 
 /**
- * The one wrapper every request handler goes through: document + settings + analysis in,
- * cancellation honoured, errors logged once and answered with `fallback`.
+ * THE error-and-cancellation helper: runs `fn`, answers `RequestCancelled` when the client
+ * cancelled, passes a deliberate `ResponseError` through, and turns anything else into one log
+ * line per (feature, document version) and the `fallback` answer.
+ */
+function guard<P, R>(
+    feature: string,
+    fallback: (params: P) => R,
+    where: (params: P) => { uri: string; version: () => number | string },
+    fn: (params: P, token: CancellationToken) => R | Promise<R>,
+): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+    return async (params, token) => {
+        try {
+            if (token.isCancellationRequested) throw new Cancelled();
+            const result = await fn(params, token);
+            if (token.isCancellationRequested) throw new Cancelled();
+            return result;
+        } catch (error) {
+            if (error instanceof Cancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+            if (error instanceof ResponseError) return error as ResponseError<void>;
+            let uri = '-';
+            let version: number | string = '-';
+            try {
+                const w = where(params);
+                uri = w.uri;
+                version = w.version();
+            } catch {
+                // malformed params: log without a location
+            }
+            logError(feature, uri, version, error);
+            return fallback(params);
+        }
+    };
+}
+
+/**
+ * `guard` for document requests: document + settings + analysis (one per version) in.
  */
 function serve<P extends { textDocument: { uri: string } }, R>(
     feature: string,
     fallback: R,
     fn: (ctx: Ctx, params: P) => R | Promise<R>,
 ): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
-    return async (params, token) => {
-        const uri = params.textDocument.uri;
-        let version: number | string = '-';
-        try {
-            const first = documents.get(uri);
-            if (!first) return fallback;
+    return guard(feature, () => fallback,
+        (p: P) => ({ uri: p.textDocument.uri, version: () => documents.get(p.textDocument.uri)?.version ?? '-' }),
+        async (params, token) => {
+            const uri = params.textDocument.uri;
+            if (!documents.get(uri)) return fallback;
             const settings = await settingsFor(uri);
             if (token.isCancellationRequested) throw new Cancelled();
             // The document may have changed while the settings were fetched: use the latest.
             const document = documents.get(uri);
             if (!document) return fallback;
-            version = document.version;
             const analysis = analyses.get(document, settings);
             const ctx: Ctx = { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env };
-            const result = await fn(ctx, params);
-            if (token.isCancellationRequested) throw new Cancelled();
-            return result;
-        } catch (error) {
-            if (error instanceof Cancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-            if (error instanceof ResponseError) return error as ResponseError<void>;
-            logError(feature, uri, version, error);
-            return fallback;
-        }
-    };
+            return fn(ctx, params);
+        });
 }
+
+const nowhere = () => ({ uri: '-', version: () => '-' });
 
 /** Runs a general-service call; its exceptions are logged and give `fallback`. */
 function tryGeneral<T>(feature: string, ctx: Ctx, fallback: T, fn: (service: GeneralService) => T): T {
@@ -257,7 +287,7 @@ async function publishDiagnostics(uri: string): Promise<void> {
                 logError('general diagnostics', uri, version, error);
             }
         }
-        const diagnostics = mergeDiagnostics(ours, generalDiags).slice(0, MAX_DIAGNOSTICS);
+        const diagnostics = clampDiagnostics(document, mergeDiagnostics(ours, generalDiags)).slice(0, MAX_DIAGNOSTICS);
         publishedVersion.set(uri, { version: document.version, settings });
         await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     } catch (error) {
@@ -331,15 +361,10 @@ connection.onCompletion(serve('completion', [], (ctx, params) => {
     return mergeCompletions(ours, tryGeneral('completion', ctx, [], (s) => generalCompletion(s, ctx.document.getText(), params.position)));
 }));
 
-connection.onCompletionResolve((item) => {
+connection.onCompletionResolve(guard('completionResolve', (item: CompletionItem) => item, nowhere, (item: CompletionItem) => {
     if (item.data === STAGECRAFT_COMPLETION_DATA || !general) return item;
-    try {
-        return general.resolveCompletionItem(item);
-    } catch (error) {
-        logError('completionResolve', '-', '-', error);
-        return item;
-    }
-});
+    return general.resolveCompletionItem(item);
+}));
 
 connection.onCodeAction(serve('codeAction', [], (ctx, params) => {
     const out: (CodeAction | Command)[] = [];
@@ -353,19 +378,15 @@ connection.onCodeAction(serve('codeAction', [], (ctx, params) => {
     return out;
 }));
 
-connection.onExecuteCommand(async (params) => {
+connection.onExecuteCommand(guard('executeCommand', () => null, (p: ExecuteCommandParams) => ({ uri: String(p.arguments?.[0] ?? '-'), version: () => '-' }), async (params: ExecuteCommandParams) => {
     if (!general || !GENERAL_COMMAND_IDS.includes(params.command)) return null;
     const uri = params.arguments?.[0];
     const document = typeof uri === 'string' ? documents.get(uri) : undefined;
     if (!document) return null;
-    try {
-        const edits = general.computeCommandEdits(document.getText(), params.command, params.arguments ?? []);
-        if (edits.length) await connection.workspace.applyEdit({ documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] });
-    } catch (error) {
-        logError(`command ${params.command}`, document.uri, document.version, error);
-    }
+    const edits = general.computeCommandEdits(document.getText(), params.command, params.arguments ?? []);
+    if (edits.length) await connection.workspace.applyEdit({ documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] });
     return null;
-});
+}));
 
 connection.onDocumentFormatting(serve('formatting', [], (ctx, params) =>
     tryGeneral('formatting', ctx, [], (s) => s.format(ctx.document.getText(), params.options))));
@@ -382,14 +403,8 @@ connection.onSignatureHelp(serve('signatureHelp', null, (ctx, params) =>
 connection.onDocumentLinks(serve('documentLinks', [], (ctx) =>
     tryGeneral('documentLinks', ctx, [], (s) => s.computeLinks(ctx.document.getText()))));
 
-connection.onDocumentLinkResolve((link) => {
-    if (!general) return link;
-    try {
-        return general.resolveLink(link);
-    } catch {
-        return link;
-    }
-});
+connection.onDocumentLinkResolve(guard('documentLinkResolve', (link: DocumentLink) => link, nowhere, (link: DocumentLink) =>
+    general ? general.resolveLink(link) : link));
 
 documents.listen(connection);
 connection.listen();

@@ -114,6 +114,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     const missing = new Set<string>();
     const remotePresent = new Set<string>();
     let tarballLoaded = false;
+    /** Registries found unreachable while looking for cache images: pushes there fail at once. */
+    const deadHosts = new Map<string, string>();
     if (plan.tarball !== null) {
         if (fs.existsSync(plan.tarball)) {
             const t0 = Date.now();
@@ -128,7 +130,6 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     } else if (!plan.local && plan.builder === 'classic') {
         // A stage's own tag stays in --cache-from even when its pull failed: this run writes it
         // before any stage that depends on it is built (classic only uses the images it is given).
-        const deadHosts = new Map<string, string>();
         for (const s of plan.stages) {
             let got: string | null = null;
             const reasons: string[] = [];
@@ -155,7 +156,6 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         const refs = [...new Set(plan.stages.flatMap((s) => s.ownRefs))];
         const presence = new Map<string, Presence>();
         await Promise.all(refs.map(async (r) => { presence.set(r, await probeRef(r, docker.env)); }));
-        const unreachable = new Set<string>();
         for (const s of plan.stages) {
             const states = s.ownRefs.map((r) => presence.get(r) as Presence);
             for (const r of s.ownRefs) {
@@ -166,7 +166,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             if (states.some((p) => p === 'present' || p === 'unknown')) { continue; }
             const host = parseRef(s.ownRefs[0]).host;
             if (states.includes('unreachable')) {
-                if (!unreachable.has(host)) { unreachable.add(host); notice(`registry ${host} unreachable; building without its cache images`); }
+                if (!deadHosts.has(host)) { deadHosts.set(host, `registry ${host} unreachable`); notice(`registry ${host} unreachable; building without its cache images`); }
             } else if (states.includes('unauthorized')) {
                 notice(`no cache image for stage ${s.label} (registry ${host} asks for credentials: docker login ${host}): building it without cache`);
             } else {
@@ -251,6 +251,14 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                     continue;
                 }
                 for (const p of s.push) {
+                    const dead = deadHosts.get(parseRef(p).host);
+                    if (dead !== undefined) {
+                        pushBroken = `push of ${p} not tried: ${dead} since the start of this build`;
+                        notice(pushBroken);
+                        notice('the images are built and tagged locally; nothing was deleted');
+                        res.pushed = 'failed';
+                        break;
+                    }
                     const pr = await runDocker(docker, ['push', p], { signal: req.signal });
                     if (interrupted()) { notice('interrupted while pushing; the registry keeps its previous tag'); code = EXIT.interrupted; break; }
                     if (pr.code !== 0) {

@@ -1,0 +1,300 @@
+'use strict';
+/**
+ * CI build-time benchmark: every CI strategy, every scenario, side by side in one run.
+ *
+ * Each job runs on "a fresh CI machine": every image the benchmark created is removed (images whose
+ * first layer is the benchmark's own base image; never anybody else's) and the builder cache is
+ * pruned, so the only cache is the strategy's registry (or save-load's tarball). Every strategy
+ * has its own registry (Debian's docker-registry on loopback) behind a proxy that counts the bytes
+ * pulled and pushed.
+ *
+ * Scenarios, in order, each job starting from what the previous scenario's job pushed:
+ *   cold (empty registry) -> source (one .ts file changed) -> nochange -> manifest (package.json
+ *   and lock changed).
+ * The floor of each scenario is measured in the same run: pull only the cached images the job
+ * needs (`docker pull` from a registry holding the previous state's per-stage images) + one build
+ * in which only the steps that must rerun run.
+ *
+ * Usage: node bench/ci.js [--quick] [--runs N] [--strategies a,b] [--scenarios a,b] [--json FILE]
+ *   --quick: a busybox project, final-image caching vs Stagecraft classic, cold and source
+ *   scenarios, one run (CI smoke test, about a minute).
+ * Exits non-zero when the benchmark itself breaks (a job fails twice, output cannot be parsed),
+ * never because a performance target is missed (those print MISSED).
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const lib = require('./ci/lib');
+const { STRATEGIES } = require('./ci/strategies');
+
+const argv = process.argv.slice(2);
+const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1] : def; };
+const quick = argv.includes('--quick');
+const RUNS = Number(opt('--runs', quick ? 1 : 2));
+const STRATS = opt('--strategies', quick ? 'classic-final,stagecraft-classic' : Object.keys(STRATEGIES).join(',')).split(',');
+const SCENARIOS = opt('--scenarios', quick ? 'cold,source' : 'cold,source,nochange,manifest').split(',');
+const LOGS = path.join(os.tmpdir(), 'stagecraft-bench-logs');
+const JSON_OUT = opt('--json', quick ? null : path.join(__dirname, 'results', 'ci-latest.json'));
+for (const s of STRATS) if (!STRATEGIES[s]) { console.error(`unknown strategy ${s}; known: ${Object.keys(STRATEGIES).join(', ')}`); process.exit(2); }
+
+const SCENARIO_LABEL = { cold: 'cold', source: 'one source file changed', nochange: 'nothing changed', manifest: 'manifest changed' };
+
+/** The sample projects and how each scenario changes them. */
+const PROJECTS = {
+    sample: {
+        dir: path.join(__dirname, 'ci', 'sample'),
+        base: 'stagecraft-bench/debian:bookworm',
+        makeBase: () => lib.run('bash', [path.join(__dirname, 'ci', 'make-base.sh')], { env: { DOCKER: lib.DOCKER } }),
+        extraFiles(ctx) { fs.copyFileSync(process.env.SSL_CERT_FILE || '/etc/ssl/certs/ca-certificates.crt', path.join(ctx, 'ca-bundle.crt')); },
+        mutate: {
+            source(ctx, run) { fs.appendFileSync(path.join(ctx, 'src', 'lib', 'money.ts'), `\n/** Release marker (benchmark run ${run}). */\nexport const REVISION = 'bench-${run}';\n`); },
+            manifest(ctx) { for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(__dirname, 'ci', 'variants', 'manifest', f), path.join(ctx, f)); },
+        },
+        // The cached stage images a job needs at the least: their layers are all that must be pulled.
+        floorNeeds: { source: ['deps'], nochange: ['app'], manifest: ['base'] },
+        estimateMinPerRun: 30,
+    },
+    quick: {
+        dir: path.join(__dirname, 'ci', 'quick'),
+        base: 'stagecraft-bench/busybox:1',
+        // Our own copy of the test busybox (a distinct layer, so "our images" stay recognisable).
+        async makeBase() {
+            if (lib.dockerSync(['image', 'inspect', 'stagecraft-bench/busybox:1']).code === 0) return { code: 0, output: '' };
+            const up = await lib.run('bash', [path.join(__dirname, '..', 'scripts', 'docker-up.sh')]);
+            if (up.code !== 0) return up;
+            const c = await lib.docker(['create', 'stagecraft-test/busybox:1', 'true']);
+            if (c.code !== 0) return c;
+            const id = c.output.trim().split('\n').pop();
+            const r = await lib.run('sh', ['-c', `"$0" export "$1" | "$0" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - stagecraft-bench/busybox:1`, lib.DOCKER, id]);
+            await lib.docker(['rm', id]);
+            return r;
+        },
+        extraFiles() { /* none */ },
+        mutate: {
+            source(ctx, run) { fs.appendFileSync(path.join(ctx, 'src', 'main.sh'), `# benchmark run ${run}\n`); },
+            manifest(ctx) { fs.appendFileSync(path.join(ctx, 'deps.txt'), 'dayjs\n'); },
+        },
+        floorNeeds: { source: ['deps'], nochange: ['app'], manifest: ['base'] },
+        estimateMinPerRun: 1.5,
+    },
+};
+const project = quick ? PROJECTS.quick : PROJECTS.sample;
+
+const fmtS = (ms) => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '-');
+const fmtMB = (b) => (Number.isFinite(b) ? (b / 1e6).toFixed(1) : '-');
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+let broken = [];
+
+async function main() {
+    const started = Date.now();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-bench-ci-'));
+    const docker = lib.dockerSync(['version', '--format', '{{.Client.Version}} / {{.Server.Version}}']);
+    if (docker.code !== 0) throw new Error(`docker is not usable (${docker.output.trim()}); run scripts/docker-up.sh`);
+    console.log(`CI build-time benchmark (${quick ? 'quick' : 'full'}): ${RUNS} run(s), ${STRATS.length} strategies, scenarios ${SCENARIOS.join(', ')}`);
+    console.log(`docker ${docker.output.trim()} (${lib.DOCKER}), ${os.cpus().length} CPUs, project ${path.relative(process.cwd(), project.dir)}`);
+    const est = RUNS * project.estimateMinPerRun * (STRATS.length / 7 + 0.15) * (SCENARIOS.length / 4);
+    console.log(`estimate: about ${Math.ceil(est)} min${quick ? '' : ' (a release check; the quick mode runs in CI)'}`);
+
+    const mb = await project.makeBase();
+    if (mb.code !== 0) throw new Error(`could not make the base image ${project.base}: ${mb.output.slice(-1000)}`);
+    const base = lib.firstLayer(project.base);
+    if (!base) throw new Error(`base image ${project.base} missing`);
+    const bases = [base];
+    const dockerfileText = fs.readFileSync(path.join(project.dir, 'Dockerfile'), 'utf8');
+    const names = lib.stageNames(dockerfileText);
+    const target = names[names.length - 1];
+
+    const jobs = []; // { run, scenario, strategy, total, pull, build, push, pulled, pushed, stages, retried }
+    const floors = []; // { run, scenario, pull, build, total, pulled }
+    let registries = [];
+    const cleanup = async () => { for (const r of registries) await r.stop().catch(() => undefined); registries = []; };
+    process.on('SIGINT', () => { cleanup().finally(() => process.exit(130)); });
+
+    try {
+        for (let run = 1; run <= RUNS; run++) {
+            await cleanup();
+            const ctx = path.join(work, `run${run}`, 'context');
+            fs.rmSync(path.join(work, `run${run}`), { recursive: true, force: true });
+            lib.copyDir(project.dir, ctx);
+            project.extraFiles(ctx);
+            const regs = {};
+            for (const s of STRATS) { regs[s] = await lib.startRegistry(s); registries.push(regs[s]); }
+            const floorReg = await lib.startRegistry('floor');
+            registries.push(floorReg);
+            const saveLoadDir = path.join(work, `run${run}`, 'ci-cache-save-load');
+            fs.mkdirSync(saveLoadDir, { recursive: true });
+
+            for (let si = 0; si < SCENARIOS.length; si++) {
+                const scenario = SCENARIOS[si];
+                if (project.mutate[scenario]) project.mutate[scenario](ctx, run);
+                const c = { context: ctx, dockerfile: path.join(ctx, 'Dockerfile'), names, target, work, saveLoadDir };
+
+                // the floor
+                const f = await measureFloor({ ...c, repo: `${floorReg.host}/bench` }, scenario, floorReg, bases);
+                floors.push({ run, scenario, ...f });
+                console.log(`[run ${run}/${RUNS}] ${pad(scenario, 9)} ${pad('FLOOR', 21)} total ${lpad(fmtS(f.total), 6)} s (pull ${fmtS(f.pull)}, rerun steps ${fmtS(f.build)})  pulled ${fmtMB(f.pulled)} MB`);
+
+                // the strategies, in an order rotated per scenario and run (noise spreads evenly)
+                const order = STRATS.map((_, i) => STRATS[(i + si + run - 1) % STRATS.length]);
+                for (const s of order) {
+                    const reg = regs[s];
+                    let j = null;
+                    let retried = false;
+                    for (let attempt = 0; attempt < 3; attempt++) {
+                        await lib.freshEngine(bases);
+                        reg.reset();
+                        const t0 = performance.now();
+                        j = await STRATEGIES[s].run({ ...c, repo: `${reg.host}/bench` });
+                        j.total = j.total ?? performance.now() - t0;
+                        if (!j.bytes) j.bytes = { pulled: reg.counters.pulled, pushed: reg.counters.pushed };
+                        if (j.code === 0) break;
+                        retried = true;
+                        fs.mkdirSync(LOGS, { recursive: true });
+                        const logFile = path.join(LOGS, `failed-${process.pid}-${run}-${scenario}-${s}-${attempt}.log`);
+                        fs.writeFileSync(logFile, j.log);
+                        console.log(`  ! ${s} failed (exit ${j.code}); log ${logFile}; ${attempt < 2 ? 'retrying (a shared engine: another test may have removed an image mid-build)' : 'giving up'}`);
+                    }
+                    const row = { run, scenario, strategy: s, code: j.code, total: j.total, pull: j.pull, build: j.build, push: j.push, pulled: j.bytes.pulled, pushed: j.bytes.pushed, stages: j.stages, retried, notes: j.notes };
+                    jobs.push(row);
+                    if (j.code !== 0) broken.push(`${s} / ${scenario} / run ${run} failed three times (exit ${j.code})`);
+                    else if (names.some((n) => !j.stages[n] || (j.stages[n] === '-' && s !== 'buildkit-final'))) broken.push(`${s} / ${scenario} / run ${run}: could not read which stages were cache hits (${JSON.stringify(j.stages)})`);
+                    for (const n of j.notes) broken.push(`${s} / ${scenario} / run ${run}: ${n}`);
+                    console.log(`[run ${run}/${RUNS}] ${pad(scenario, 9)} ${pad(s, 21)} total ${lpad(fmtS(row.total), 6)} s (pull ${fmtS(row.pull)}, build ${fmtS(row.build)}, push ${fmtS(row.push)})  pulled ${fmtMB(row.pulled)} MB, pushed ${fmtMB(row.pushed)} MB  ${names.map((n) => `${n}:${row.stages[n] ?? '?'}`).join(' ')}${retried ? ' (retried)' : ''}`);
+                }
+            }
+            const elapsed = (Date.now() - started) / 60000;
+            if (run < RUNS) console.log(`run ${run} took ${elapsed.toFixed(1)} min in all; about ${Math.ceil((elapsed / run) * (RUNS - run))} min to go`);
+        }
+    } finally {
+        await cleanup();
+        await lib.freshEngine(bases).catch(() => undefined);
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+
+    const report = summarize(jobs, floors, names);
+    const result = { date: new Date().toISOString(), quick, runs: RUNS, docker: docker.output.trim(), cpus: os.cpus().length, strategies: STRATS, scenarios: SCENARIOS, names, jobs, floors, summary: report, broken };
+    if (JSON_OUT) { fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true }); fs.writeFileSync(JSON_OUT, JSON.stringify(result, null, 2) + '\n'); console.log(`\nresults: ${path.relative(process.cwd(), JSON_OUT)}`); }
+    console.log(`took ${((Date.now() - started) / 60000).toFixed(1)} min`);
+    return result;
+}
+
+/**
+ * The floor: on a fresh engine, pull only the images whose layers the job must have (from a
+ * registry holding the previous state's per-stage images), then one classic build with
+ * --cache-from those, in which only the steps that must rerun run. Then (not timed) the stage
+ * images of this state are tagged from the build's own output and pushed for the next scenario.
+ */
+async function measureFloor(c, scenario, reg, bases) {
+    await lib.freshEngine(bases);
+    reg.reset();
+    const needs = scenario === 'cold' ? [] : project.floorNeeds[scenario] || [];
+    let pull = 0;
+    for (const n of needs) {
+        const r = await lib.docker(['pull', `${c.repo}:${n}`]);
+        if (r.code !== 0) { broken.push(`floor/${scenario}: pull of ${c.repo}:${n} failed: ${r.output.trim().split('\n').pop()}`); }
+        pull += r.ms;
+    }
+    const pulled = reg.counters.pulled;
+    if (scenario === 'nochange') return { pull, build: 0, total: pull, pulled };
+    let b = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+        b = await lib.docker(['build', '-f', c.dockerfile, '--target', c.target, ...needs.flatMap((n) => ['--cache-from', `${c.repo}:${n}`]), c.context], { env: { DOCKER_BUILDKIT: '0' } });
+        if (b.code === 0) break;
+    }
+    if (b.code !== 0) { broken.push(`floor/${scenario}: build failed: ${b.output.slice(-800)}`); return { pull, build: NaN, total: NaN, pulled }; }
+    // publish this state's stage images: the last image id docker printed in each stage
+    const ids = [];
+    let stage = -1;
+    for (const line of b.output.split('\n')) {
+        if (/^Step \d+\/\d+ : FROM /i.test(line)) { stage++; continue; }
+        const m = /^ ---> ([0-9a-f]{12,})\s*$/.exec(line);
+        if (m && stage >= 0) ids[stage] = m[1];
+    }
+    for (let i = 0; i < c.names.length; i++) {
+        const ref = `${c.repo}:${c.names[i]}`;
+        const t = await lib.docker(['tag', ids[i] || 'missing', ref]);
+        const p = t.code === 0 ? await lib.docker(['push', ref]) : t;
+        if (p.code !== 0) broken.push(`floor/${scenario}: could not publish ${ref}: ${p.output.trim().split('\n').pop()}`);
+    }
+    return { pull, build: b.ms, total: pull + b.ms, pulled };
+}
+
+function summarize(jobs, floors, names) {
+    const med = (rows, k) => lib.median(rows.map((r) => r[k]));
+    const cell = {};
+    for (const s of STRATS) {
+        cell[s] = {};
+        for (const sc of SCENARIOS) {
+            const rows = jobs.filter((j) => j.strategy === s && j.scenario === sc && j.code === 0);
+            cell[s][sc] = { total: med(rows, 'total'), pull: med(rows, 'pull'), build: med(rows, 'build'), push: med(rows, 'push'), pulled: med(rows, 'pulled'), pushed: med(rows, 'pushed'), runs: rows.map((r) => r.total), stages: rows.map((r) => names.map((n) => r.stages[n] ?? '?')) };
+        }
+    }
+    const floor = {};
+    for (const sc of SCENARIOS) {
+        const rows = floors.filter((f) => f.scenario === sc);
+        floor[sc] = { total: med(rows, 'total'), pull: med(rows, 'pull'), build: med(rows, 'build'), pulled: med(rows, 'pulled') };
+    }
+
+    console.log(`\n=== CI job time, seconds (median of ${RUNS} run${RUNS > 1 ? 's' : ''}; every job on a fresh engine, pull + build + push) ===`);
+    const w = 40;
+    console.log(pad('strategy', w) + SCENARIOS.map((s) => lpad(s, 10)).join(''));
+    for (const s of STRATS) console.log(pad(STRATEGIES[s].label, w) + SCENARIOS.map((sc) => lpad(fmtS(cell[s][sc].total), 10)).join(''));
+    console.log(pad('floor (needed pulls + rerun steps)', w) + SCENARIOS.map((sc) => lpad(fmtS(floor[sc].total), 10)).join(''));
+
+    console.log('\n=== per job (medians): pull / build / push seconds, MB pulled / pushed, stage cache states per run ===');
+    console.log(`stages: ${names.join(', ')}; hit = every step cached, miss = none, k/n = k of n steps cached, - = not built`);
+    for (const sc of SCENARIOS) {
+        console.log(`-- ${SCENARIO_LABEL[sc] || sc}`);
+        for (const s of STRATS) {
+            const x = cell[s][sc];
+            console.log(`  ${pad(s, 21)} ${lpad(fmtS(x.total), 6)} = ${lpad(fmtS(x.pull), 5)} + ${lpad(fmtS(x.build), 5)} + ${lpad(fmtS(x.push), 5)}   ${lpad(fmtMB(x.pulled), 7)} / ${lpad(fmtMB(x.pushed), 7)} MB   ${x.stages.map((st) => st.join(' ')).join(' | ')}`);
+        }
+        const f = floor[sc];
+        console.log(`  ${pad('floor', 21)} ${lpad(fmtS(f.total), 6)} = ${lpad(fmtS(f.pull), 5)} + ${lpad(fmtS(f.build), 5)}           ${lpad(fmtMB(f.pulled), 7)} MB`);
+    }
+
+    // targets, for each Stagecraft backend and for the best one
+    const sc = STRATS.filter((s) => STRATEGIES[s].family === 'stagecraft');
+    const targets = [];
+    const check = (who, name, value, limit, text) => {
+        const ok = Number.isFinite(value) && Number.isFinite(limit) && value <= limit;
+        targets.push({ who, name, ok, value, limit, text });
+    };
+    const t = (s, scn) => cell[s]?.[scn]?.total;
+    const coldRef = STRATS.includes('no-cache') ? t('no-cache', 'cold') : NaN;
+    for (const s of sc) {
+        if (SCENARIOS.includes('source')) {
+            check(s, 'source <= 1.3x floor', t(s, 'source') / floor.source.total, 1.3, `${fmtS(t(s, 'source'))} s vs floor ${fmtS(floor.source.total)} s`);
+            const cold = Number.isFinite(coldRef) ? coldRef : t(s, 'cold');
+            check(s, 'source < 0.25x cold', t(s, 'source') / cold, 0.25, `${fmtS(t(s, 'source'))} s vs cold ${fmtS(cold)} s (${Number.isFinite(coldRef) ? 'no-cache' : 'own'} cold job)`);
+        }
+        if (SCENARIOS.includes('nochange')) check(s, 'nochange <= 1.2x floor', t(s, 'nochange') / floor.nochange.total, 1.2, `${fmtS(t(s, 'nochange'))} s vs floor ${fmtS(floor.nochange.total)} s`);
+        for (const other of ['castage', 'classic-final', 'buildkit-final']) {
+            if (!STRATS.includes(other)) continue;
+            for (const scn of SCENARIOS) check(s, `faster than ${other} (${scn})`, t(s, scn) / t(other, scn), 0.9999, `${fmtS(t(s, scn))} s vs ${fmtS(t(other, scn))} s`);
+        }
+        if (STRATS.includes('no-cache')) for (const scn of SCENARIOS) check(s, `not slower than no cache (${scn})`, t(s, scn) / t('no-cache', scn), 1.0, `${fmtS(t(s, scn))} s vs ${fmtS(t('no-cache', scn))} s`);
+    }
+    const score = (s) => SCENARIOS.reduce((a, scn) => a + (t(s, scn) || Infinity), 0);
+    const best = sc.slice().sort((a, b) => score(a) - score(b))[0];
+    console.log(`\n=== targets (ratios of medians from this run; the best Stagecraft backend overall: ${best ?? 'none run'}) ===`);
+    for (const s of sc) {
+        const mine = targets.filter((x) => x.who === s);
+        const missed = mine.filter((x) => !x.ok).length;
+        console.log(`${s}${s === best ? ' (best)' : ''}: ${mine.length - missed}/${mine.length} met`);
+        for (const x of mine) console.log(`  ${x.ok ? 'met   ' : 'MISSED'} ${pad(x.name, 36)} ratio ${Number.isFinite(x.value) ? x.value.toFixed(2) : '-'} (limit ${x.limit === 0.9999 ? '< 1' : x.limit})  ${x.text}`);
+    }
+    return { cell, floor, targets, best };
+}
+
+main().then(() => {
+    if (broken.length > 0) {
+        console.error(`\nBENCHMARK BROKEN (${broken.length} problem(s)):\n  ${broken.join('\n  ')}`);
+        process.exit(1);
+    }
+}, (e) => {
+    console.error(`\nBENCHMARK BROKEN: ${e.stack || e}`);
+    process.exit(1);
+});
