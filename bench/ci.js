@@ -18,6 +18,8 @@
  * Usage: node bench/ci.js [--quick] [--runs N] [--strategies a,b] [--scenarios a,b] [--json FILE]
  *   --quick: a busybox project, final-image caching vs Stagecraft classic, cold and source
  *   scenarios, one run (CI smoke test, about a minute).
+ *   --engine private|shared: the benchmark's own dockerd (default of the full run; needs root) or
+ *   the default engine (default of --quick and when DOCKER_HOST is set).
  * Exits non-zero when the benchmark itself breaks (a job fails twice, output cannot be parsed),
  * never because a performance target is missed (those print MISSED).
  */
@@ -34,6 +36,9 @@ const RUNS = Number(opt('--runs', quick ? 1 : 2));
 const STRATS = opt('--strategies', quick ? 'classic-final,stagecraft-classic' : Object.keys(STRATEGIES).join(',')).split(',');
 const SCENARIOS = opt('--scenarios', quick ? 'cold,source' : 'cold,source,nochange,manifest').split(',');
 const LOGS = path.join(os.tmpdir(), 'stagecraft-bench-logs');
+// private: a dockerd of the benchmark's own (bench/ci/engine-up.sh), so nothing else on the machine
+// races the fresh-engine resets; shared: the default engine (CI runners, where nothing else runs).
+const ENGINE = opt('--engine', process.env.DOCKER_HOST ? 'shared' : quick ? 'shared' : 'private');
 const JSON_OUT = opt('--json', quick ? null : path.join(__dirname, 'results', 'ci-latest.json'));
 for (const s of STRATS) if (!STRATEGIES[s]) { console.error(`unknown strategy ${s}; known: ${Object.keys(STRATEGIES).join(', ')}`); process.exit(2); }
 
@@ -60,8 +65,12 @@ const PROJECTS = {
         // Our own copy of the test busybox (a distinct layer, so "our images" stay recognisable).
         async makeBase() {
             if (lib.dockerSync(['image', 'inspect', 'stagecraft-bench/busybox:1']).code === 0) return { code: 0, output: '' };
-            const up = await lib.run('bash', [path.join(__dirname, '..', 'scripts', 'docker-up.sh')]);
+            const up = await lib.run('bash', [path.join(__dirname, '..', 'scripts', 'docker-up.sh')], { env: { DOCKER_HOST: '' } });
             if (up.code !== 0) return up;
+            if (lib.dockerSync(['image', 'inspect', 'stagecraft-test/busybox:1']).code !== 0) {
+                const cp = await lib.run('sh', ['-c', 'DOCKER_HOST= "$0" save stagecraft-test/busybox:1 | "$0" load', lib.DOCKER]);
+                if (cp.code !== 0) return cp;
+            }
             const c = await lib.docker(['create', 'stagecraft-test/busybox:1', 'true']);
             if (c.code !== 0) return c;
             const id = c.output.trim().split('\n').pop();
@@ -86,14 +95,22 @@ const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
 let broken = [];
+let startedEngine = false;
 
 async function main() {
     const started = Date.now();
+    if (ENGINE === 'private') {
+        const up = await lib.run('bash', [path.join(__dirname, 'ci', 'engine-up.sh')], { env: { DOCKER: lib.DOCKER } });
+        const m = /DOCKER_HOST=(\S+)\s*$/.exec(up.output.trim());
+        if (up.code !== 0 || !m) throw new Error(`could not start the private engine (bench/ci/engine-up.sh): ${up.output.slice(-800)}`);
+        process.env.DOCKER_HOST = m[1];
+        if (/starting a private dockerd/.test(up.output)) startedEngine = true;
+    }
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-bench-ci-'));
     const docker = lib.dockerSync(['version', '--format', '{{.Client.Version}} / {{.Server.Version}}']);
     if (docker.code !== 0) throw new Error(`docker is not usable (${docker.output.trim()}); run scripts/docker-up.sh`);
     console.log(`CI build-time benchmark (${quick ? 'quick' : 'full'}): ${RUNS} run(s), ${STRATS.length} strategies, scenarios ${SCENARIOS.join(', ')}`);
-    console.log(`docker ${docker.output.trim()} (${lib.DOCKER}), ${os.cpus().length} CPUs, project ${path.relative(process.cwd(), project.dir)}`);
+    console.log(`docker ${docker.output.trim()} (${lib.DOCKER}, ${ENGINE === 'private' ? `private engine ${process.env.DOCKER_HOST}` : 'default engine'}), ${os.cpus().length} CPUs, project ${path.relative(process.cwd(), project.dir)}`);
     const est = RUNS * project.estimateMinPerRun * (STRATS.length / 7 + 0.15) * (SCENARIOS.length / 4);
     console.log(`estimate: about ${Math.ceil(est)} min${quick ? '' : ' (a release check; the quick mode runs in CI)'}`);
 
@@ -171,10 +188,11 @@ async function main() {
         await cleanup();
         await lib.freshEngine(bases).catch(() => undefined);
         fs.rmSync(work, { recursive: true, force: true });
+        if (startedEngine) await lib.run('bash', [path.join(__dirname, 'ci', 'engine-down.sh')]);
     }
 
     const report = summarize(jobs, floors, names);
-    const result = { date: new Date().toISOString(), quick, runs: RUNS, docker: docker.output.trim(), cpus: os.cpus().length, strategies: STRATS, scenarios: SCENARIOS, names, jobs, floors, summary: report, broken };
+    const result = { date: new Date().toISOString(), quick, engine: ENGINE, runs: RUNS, docker: docker.output.trim(), cpus: os.cpus().length, strategies: STRATS, scenarios: SCENARIOS, names, jobs, floors, summary: report, broken };
     if (JSON_OUT) { fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true }); fs.writeFileSync(JSON_OUT, JSON.stringify(result, null, 2) + '\n'); console.log(`\nresults: ${path.relative(process.cwd(), JSON_OUT)}`); }
     console.log(`took ${((Date.now() - started) / 60000).toFixed(1)} min`);
     return result;

@@ -42,7 +42,7 @@ async function runScenario({ page, url, workspace, shots, log = console.log, ste
   const shot = (name) => page.screenshot({ path: path.join(shots, name + '.png') }).catch(() => {});
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.setDefaultTimeout(30000);
+  page.setDefaultTimeout(60000);   // generous: a loaded 2-core CI machine is slow, and every wait polls
 
   async function step(name, fn, { critical = false } = {}) {
     n++;

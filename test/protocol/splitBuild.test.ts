@@ -214,7 +214,7 @@ describe('split heavy step: the image builds to the same files (real engine, cla
                 if (!existing.has(m[1]!)) created.add(m[1]!);
             }
             if (r.code === 0) return;
-            if (!/failed to get digest|No such image|unable to find image|image .* not found|layer does not exist/i.test(output)) break;
+            if (!/failed to get digest|No such image|unable to find image|image .* not found|layer does not exist|unknown parent image|failed to set parent/i.test(output)) break;
             console.log(`# splitBuild: an intermediate image vanished during attempt ${attempt} (parallel cleanup); building again`);
         }
         assert.fail(`docker build ${file} failed:\n${output}`);

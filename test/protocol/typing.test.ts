@@ -174,6 +174,36 @@ for (const otherDockerExtension of [false, true]) {
             }
         });
 
+        it('survives 300 seeded random edits (tokens inserted, ranges deleted) with requests at random positions', async () => {
+            const TOKENS = ['FROM ', ' AS ', 'COPY --from=', 'RUN --mount=type=bind,from=', '\\\n', '<<EOF\n', 'EOF\n', '"', "'", '$', '${', '}', '\n', '# escape=`\n',
+                'ARG A=${B:-x}\n', 'builder', 'base', '0', '9', ' ', '\t', '\r\n', 'ONBUILD ', 'scratch', 'context', '--platform=$BUILDPLATFORM ', 'é', '\u{1F433}'];
+            // STAGECRAFT_FUZZ_SEED / STAGECRAFT_FUZZ_EDITS explore further; the default run is fixed.
+            let seed = Number(process.env.STAGECRAFT_FUZZ_SEED ?? 0x5eed);
+            const edits = Number(process.env.STAGECRAFT_FUZZ_EDITS ?? 300);
+            const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+            let text = NODE_PROJECT;
+            const u = `${uri}.fuzz`;
+            await c.open(u, text);
+            const doc = () => text;
+            const posAt = (offset: number): Pos => {
+                const before = doc().slice(0, offset).split('\n');
+                return { line: before.length - 1, character: before[before.length - 1]!.length };
+            };
+            for (let i = 0; i < edits; i++) {
+                const a = rand(text.length + 1);
+                const b = rand(4) === 0 ? Math.min(text.length, a + rand(20)) : a;
+                const insert = b > a && rand(2) === 0 ? '' : TOKENS[rand(TOKENS.length)]!;
+                const range = { start: posAt(a), end: posAt(b) };
+                text = text.slice(0, a) + insert + text.slice(b);
+                await c.change(u, [{ range, text: insert }]);
+                // LSP positions count UTF-16 code units, like JS strings: the server's document agrees.
+                await probe(c, u, text, posAt(rand(text.length + 1)));
+            }
+            const final = await c.diagnostics(u, c.version(u));
+            for (const d of final.diagnostics) checkRange(text, d.range, `fuzz final ${String(d.code)}`);
+            assert.ok(c.alive);
+        });
+
         it('no version was published twice, none with more than the cap, every range valid; no error logged', () => {
             checkDiagnosticsLog(c, uri, texts);
             assert.deepEqual(c.logMessages.filter((m) => m.type === 1), []);

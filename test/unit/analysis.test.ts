@@ -384,3 +384,20 @@ COPY --from=web /usr/share/nginx/html /html
         assert.deepEqual(j.unused, [1, 4, 6, 7, 8, 10, 11, 12]);
     });
 });
+
+describe('manifest and broad copies', () => {
+    it('takes manifest globs for manifests, and wide globs for broad copies', async () => {
+        const { isManifestPath, isBroadSource } = await import('../../server/src/analysis/commands');
+        for (const m of ['package.json', 'package*.json', 'npm-shrinkwrap.json*', '.npmrc*', 'bun.lock*', 'requirements*.txt',
+            'requirements-dev.txt', 'go.mod', 'go.sum', 'Cargo.lock', 'app/App.csproj', '*.csproj', 'global.json*', 'mix.lock*']) {
+            assert.equal(isManifestPath(m), true, m);
+            assert.equal(isBroadSource(m), false, m);
+        }
+        for (const b of ['.', './', '*', 'src/', 'src', 'cmd/*']) {
+            assert.equal(isManifestPath(b), false, b);
+            assert.equal(isBroadSource(b), true, b);
+        }
+        for (const f of ['main.go', 'app.py', 'Makefile', '*.json']) { assert.equal(isBroadSource(f), false, f); }
+        assert.equal(isManifestPath('*.json'), false, 'too wide to be only manifests');
+    });
+});

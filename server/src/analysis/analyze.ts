@@ -113,17 +113,19 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
     const froms = dockerfile.getFROMs();
     const stages: Stage[] = [];
     const firstByName = new Map<string, number>();
+    const lines = text.split(/\r?\n/);
+    const loneCR = /\r(?!\n)/.test(text);
     froms.forEach((from, index) => {
-        const name = stageName(from, escapeChar);
+        const parts = readFrom(from, escapeChar, loneCR ? null : lines);
+        const name = parts.name;
         if (name && !firstByName.has(name.toLowerCase())) { firstByName.set(name.toLowerCase(), index); }
-        stages.push(newStage(from, index, dockerfile, fromLookup, escapeChar));
+        stages.push(newStage(from, parts, index, dockerfile, fromLookup, escapeChar));
     });
     if (stages.length === 0) {
         problems.push({ code: 'no-stages', message: 'the Dockerfile has no FROM instruction', range: null });
     }
 
     // Instructions after each FROM belong to that stage.
-    const lines = text.split(/\r?\n/);
     let current = -1;
     for (const ins of dockerfile.getInstructions()) {
         const kw = ins.getKeyword();
@@ -193,16 +195,39 @@ function joinContinuations(word: string, escapeChar: string): string {
     return word.replace(new RegExp(`${esc}[ \\t]*\\r?\\n[ \\t]*`, 'g'), '').replace(/\s+/g, ' ');
 }
 
-function stageName(from: From, escapeChar: string): string | null {
-    const name = from.getBuildStage();
-    return name === null ? null : joinContinuations(name, escapeChar);
+interface FromParts {
+    /** The image word, continuations joined ('' when missing). */
+    image: string;
+    imageRange: Range | null;
+    name: string | null;
+    nameRange: Range | null;
 }
 
-function newStage(from: From, index: number, dockerfile: Dockerfile, lookup: (n: string) => string | null | undefined,
+/**
+ * What a FROM says, from ONE tokenisation: dockerfile-ast's getImage(), getImageRange(),
+ * getBuildStage() and getBuildStageRange() each re-tokenise the arguments (same results).
+ * `lines`: the text's lines, to read a one-line name; null (lone CR line ends) asks the parser.
+ */
+function readFrom(from: From, escapeChar: string, lines: string[] | null): FromParts {
+    const args = from.getArguments();
+    const image = args.length > 0 ? joinContinuations(args[0].getValue(), escapeChar) : '';
+    const imageRange = args.length > 0 ? args[0].getRange() : null;
+    const nameRange = args.length > 2 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getRange() : null;
+    let name: string | null = null;
+    if (nameRange !== null) {
+        const raw = lines !== null && nameRange.start.line === nameRange.end.line
+            ? (lines[nameRange.start.line] ?? '').slice(nameRange.start.character, nameRange.end.character)
+            : from.getBuildStage() ?? '';
+        name = joinContinuations(raw, escapeChar);
+    }
+    return { image, imageRange, name, nameRange };
+}
+
+function newStage(from: From, parts: FromParts, index: number, dockerfile: Dockerfile, lookup: (n: string) => string | null | undefined,
     escapeChar: string): Stage {
     const range = from.getRange();
-    const image = joinContinuations(from.getImage() ?? '', escapeChar);
-    const imageRange = from.getImageRange();
+    const image = parts.image;
+    const imageRange = parts.imageRange;
     let resolved: string | null = null;
     if (image !== '') {
         const ex = expandWord(image, lookup, escapeChar);
@@ -215,8 +240,8 @@ function newStage(from: From, index: number, dockerfile: Dockerfile, lookup: (n:
     void dockerfile;
     return {
         index,
-        name: stageName(from, escapeChar),
-        nameRange: from.getBuildStageRange(),
+        name: parts.name,
+        nameRange: parts.nameRange,
         line: line1(range),
         fromRange: range,
         range: { start: range.start, end: range.end },
@@ -266,9 +291,16 @@ function addRef(stage: Stage, kind: StageRef['kind'], text: string, range: Range
  * The arguments as Docker sees them: continuations joined and the comment lines inside them dropped
  * (the parser's raw content keeps those), heredoc bodies kept line by line.
  */
-function argumentsText(ins: Instruction, argList: Argument[], lines: string[]): string {
-    const heredocs = (ins as unknown as { getHeredocs?: () => { getStartRange(): Range; getContentRange(): Range | null }[] }).getHeredocs;
-    const hd = typeof heredocs === 'function' ? heredocs.call(ins) : [];
+type Heredoc = { getStartRange(): Range; getContentRange(): Range | null };
+
+/** The instruction's heredocs; none without a `<<` in some argument (getHeredocs() re-tokenises). */
+function heredocsOf(ins: Instruction, argList: Argument[]): Heredoc[] {
+    if (!argList.some((a) => a.getValue().includes('<<'))) { return []; }
+    const heredocs = (ins as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs;
+    return typeof heredocs === 'function' ? heredocs.call(ins) : [];
+}
+
+function argumentsText(argList: Argument[], hd: Heredoc[], lines: string[]): string {
     if (hd.length === 0) { return argList.map((a) => a.getValue()).join(' '); }
     const firstLine = hd[0].getStartRange().start.line;
     const head = argList.filter((a) => a.getRange().start.line <= firstLine).map((a) => a.getValue()).join(' ');
@@ -285,7 +317,8 @@ function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string
     const line = line1(range);
     // dockerfile-ast re-tokenises on every getArguments() call: take them once.
     const argList = ins.getArguments();
-    const args = argumentsText(ins, argList, lines);
+    const hd = heredocsOf(ins, argList);
+    const args = argumentsText(argList, hd, lines);
     stage.instructions.push({ keyword, args, line, range } satisfies InstructionInfo);
     stage.range = { start: stage.range.start, end: range.end };
 
@@ -302,7 +335,7 @@ function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string
             }
             return;
         }
-        const copy = readContextCopy(ins, argList, keyword, line, range);
+        const copy = readContextCopy(ins, argList, hd, keyword, line, range);
         if (copy) { stage.contextCopies.push(copy); }
         return;
     }
@@ -338,7 +371,7 @@ function runScript(ins: Instruction, args: string): string {
     return args;
 }
 
-function readContextCopy(ins: Instruction, argList: Argument[], keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {
+function readContextCopy(ins: Instruction, argList: Argument[], hd: Heredoc[], keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {
     let words: string[];
     const json = (ins as unknown as { getJSONStrings?: () => { getJSONValue(): string }[] }).getJSONStrings;
     const jsonStrings = typeof json === 'function' ? json.call(ins) : [];
@@ -346,8 +379,6 @@ function readContextCopy(ins: Instruction, argList: Argument[], keyword: 'COPY' 
         words = jsonStrings.map((s) => s.getJSONValue());
     } else {
         let argsList = argList;
-        const heredocs = (ins as unknown as { getHeredocs?: () => { getStartRange(): Range }[] }).getHeredocs;
-        const hd = typeof heredocs === 'function' ? heredocs.call(ins) : [];
         if (hd.length > 0) {
             const firstLine = hd[0].getStartRange().start.line;
             argsList = argsList.filter((a) => a.getRange().start.line <= firstLine);

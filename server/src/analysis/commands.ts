@@ -147,6 +147,8 @@ function globToRegExp(glob: string): RegExp {
 }
 
 const MANIFEST_RES = ALL_MANIFESTS.map(globToRegExp);
+/** Concrete names for the manifest globs: `requirements*.txt` -> `requirements.txt`. */
+const MANIFEST_PROBES = ALL_MANIFESTS.map((m) => m.replace(/[*?]/g, ''));
 
 /**
  * True when a COPY source names only dependency manifests: `package*.json`, `go.mod`,
@@ -156,11 +158,12 @@ export function isManifestPath(source: string): boolean {
     const base = source.replace(/\/+$/, '').split('/').pop() ?? '';
     if (base === '' || base === '.' || base === '*') { return false; }
     if (MANIFEST_RES.some((re) => re.test(base))) { return true; }
-    // A glob such as `package*.json` or `requirements*.txt` that matches only manifests.
+    // A glob such as `package*.json`, `requirements*.txt` or `.npmrc*` that matches a manifest and
+    // starts with enough of its name that it cannot also take the sources.
     if (/[*?]/.test(base)) {
+        const prefix = base.slice(0, base.search(/[*?]/));
         const probe = globToRegExp(base);
-        const hits = ALL_MANIFESTS.filter((m) => !/[*?]/.test(m) && probe.test(m));
-        return hits.length > 0 && /^(package|requirements|constraints|pnpm|yarn|go|cargo|gemfile|composer|pipfile|poetry|uv)/i.test(base);
+        return prefix.replace(/^\./, '').length >= 2 && MANIFEST_PROBES.some((m) => probe.test(m));
     }
     return false;
 }

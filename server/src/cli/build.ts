@@ -5,7 +5,9 @@
 import * as path from 'path';
 import { dockerFrom } from '../runner/process';
 import { runBuild } from '../runner/run';
-import type { CliIO } from './io';
+import { chooseBackend } from '../build/backend';
+import { PlanError, planBuild } from '../build/plan';
+import { type CliIO, UsageError } from './io';
 import { COMMON_OPTIONS, EXIT_CODES, loadAnalysis, planOptions, readRequest } from './plan';
 
 export const BUILD_HELP = `usage: stagecraft build [options] [CONTEXT]
@@ -24,6 +26,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const req = readRequest(argv, io, { flags: ['quiet'] });
     if (req.help) { io.stdout.write(BUILD_HELP); return 0; }
     const { text, analysis } = loadAnalysis(req, io.cwd);
+    // The user's mistakes (unknown target, bad stage name, bad repo) are exit 2 before docker is asked.
+    const guess = chooseBackend(req.backend, { cacheRepo: req.cacheRepo, cacheDirGiven: req.cacheDirGiven }, null);
+    try { planBuild(analysis, text, { ...planOptions(req), backend: guess.backend }); } catch (e) {
+        if (e instanceof PlanError) { throw new UsageError(e.message); }
+        throw e;
+    }
     const rel = path.relative(path.resolve(io.cwd, req.context), path.resolve(io.cwd, req.cacheDir));
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
         io.stderr.write(`stagecraft: note: --cache-dir ${req.cacheDir} is inside the build context; add it to .dockerignore or COPY . . will see it\n`);

@@ -88,7 +88,12 @@ function hoverText(contents: Hover['contents']): string {
 /** Ours first, then a rule, then the general hover; either may be missing. */
 export function mergeHover(ours: Hover | null, general: Hover | null): Hover | null {
     if (!general) return ours;
-    if (!ours) return general;
+    if (!ours) {
+        // Normalised to Markdown content (the service may answer with plain MarkedStrings).
+        const value = hoverText(general.contents);
+        if (!value) return null;
+        return { contents: { kind: MarkupKind.Markdown, value }, ...(general.range ? { range: general.range } : {}) };
+    }
     return {
         contents: { kind: MarkupKind.Markdown, value: hoverText(ours.contents) + '\n\n---\n\n' + hoverText(general.contents) },
         ...(ours.range ? { range: ours.range } : {}),

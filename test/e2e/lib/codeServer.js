@@ -36,6 +36,8 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'chat.commandCenter.enabled': false,
   'workbench.editor.enablePreview': false,
+  // no "your application on port N is available" toasts over the UI under test
+  'remote.autoForwardPorts': false,
 };
 
 function installed() {
