@@ -16,10 +16,11 @@
  * in which only the steps that must rerun run.
  *
  * Usage: node bench/ci.js [--quick] [--runs N] [--strategies a,b] [--scenarios a,b] [--json FILE]
+ *        node bench/ci.js --report FILE.json   (prints the tables of a saved, possibly partial, run)
  *   --quick: a busybox project, final-image caching vs Stagecraft classic, cold and source
  *   scenarios, one run (CI smoke test, about a minute).
- *   --engine private|shared: the benchmark's own dockerd (default of the full run; needs root) or
- *   the default engine (default of --quick and when DOCKER_HOST is set).
+ *   --engine private|shared: the benchmark's own dockerd (bench/ci/engine-up.sh; the default when
+ *   running as root with dockerd and iptables, and DOCKER_HOST unset) or the engine in use.
  * Exits non-zero when the benchmark itself breaks (a job fails twice, output cannot be parsed),
  * never because a performance target is missed (those print MISSED).
  */
@@ -32,13 +33,14 @@ const { STRATEGIES } = require('./ci/strategies');
 const argv = process.argv.slice(2);
 const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1] : def; };
 const quick = argv.includes('--quick');
-const RUNS = Number(opt('--runs', quick ? 1 : 2));
-const STRATS = opt('--strategies', quick ? 'classic-final,stagecraft-classic' : Object.keys(STRATEGIES).join(',')).split(',');
-const SCENARIOS = opt('--scenarios', quick ? 'cold,source' : 'cold,source,nochange,manifest').split(',');
+let RUNS = Number(opt('--runs', quick ? 1 : 2));
+let STRATS = opt('--strategies', quick ? 'classic-final,stagecraft-classic' : Object.keys(STRATEGIES).join(',')).split(',');
+let SCENARIOS = opt('--scenarios', quick ? 'cold,source' : 'cold,source,nochange,manifest').split(',');
 const LOGS = path.join(os.tmpdir(), 'stagecraft-bench-logs');
 // private: a dockerd of the benchmark's own (bench/ci/engine-up.sh), so nothing else on the machine
 // races the fresh-engine resets; shared: the default engine (CI runners, where nothing else runs).
-const ENGINE = opt('--engine', process.env.DOCKER_HOST ? 'shared' : quick ? 'shared' : 'private');
+const canPrivate = !process.env.DOCKER_HOST && typeof process.getuid === 'function' && process.getuid() === 0 && require('child_process').spawnSync('sh', ['-c', 'command -v dockerd && command -v iptables']).status === 0;
+const ENGINE = opt('--engine', canPrivate ? 'private' : 'shared');
 const JSON_OUT = opt('--json', quick ? null : path.join(__dirname, 'results', 'ci-latest.json'));
 for (const s of STRATS) if (!STRATEGIES[s]) { console.error(`unknown strategy ${s}; known: ${Object.keys(STRATEGIES).join(', ')}`); process.exit(2); }
 
@@ -57,7 +59,7 @@ const PROJECTS = {
         },
         // The cached stage images a job needs at the least: their layers are all that must be pulled.
         floorNeeds: { source: ['deps'], nochange: ['app'], manifest: ['base'] },
-        estimateMinPerRun: 30,
+        estimateMinPerRun: 55, // measured on 2 cores shared with other work (load ~10)
     },
     quick: {
         dir: path.join(__dirname, 'ci', 'quick'),
@@ -100,7 +102,7 @@ let startedEngine = false;
 async function main() {
     const started = Date.now();
     if (ENGINE === 'private') {
-        const up = await lib.run('bash', [path.join(__dirname, 'ci', 'engine-up.sh')], { env: { DOCKER: lib.DOCKER } });
+        const up = await lib.run('bash', [path.join(__dirname, 'ci', 'engine-up.sh'), quick ? 'quick' : 'full'], { env: { DOCKER: lib.DOCKER } });
         const m = /DOCKER_HOST=(\S+)\s*$/.exec(up.output.trim());
         if (up.code !== 0 || !m) throw new Error(`could not start the private engine (bench/ci/engine-up.sh): ${up.output.slice(-800)}`);
         process.env.DOCKER_HOST = m[1];
@@ -124,6 +126,8 @@ async function main() {
     const target = names[names.length - 1];
 
     const jobs = []; // { run, scenario, strategy, total, pull, build, push, pulled, pushed, stages, retried }
+    const totalJobs = RUNS * SCENARIOS.length * STRATS.length;
+    let done = 0;
     const floors = []; // { run, scenario, pull, build, total, pulled }
     let registries = [];
     const cleanup = async () => { for (const r of registries) await r.stop().catch(() => undefined); registries = []; };
@@ -178,7 +182,11 @@ async function main() {
                     if (j.code !== 0) broken.push(`${s} / ${scenario} / run ${run} failed three times (exit ${j.code})`);
                     else if (names.some((n) => !j.stages[n] || (j.stages[n] === '-' && s !== 'buildkit-final'))) broken.push(`${s} / ${scenario} / run ${run}: could not read which stages were cache hits (${JSON.stringify(j.stages)})`);
                     for (const n of j.notes) broken.push(`${s} / ${scenario} / run ${run}: ${n}`);
-                    console.log(`[run ${run}/${RUNS}] ${pad(scenario, 9)} ${pad(s, 21)} total ${lpad(fmtS(row.total), 6)} s (pull ${fmtS(row.pull)}, build ${fmtS(row.build)}, push ${fmtS(row.push)})  pulled ${fmtMB(row.pulled)} MB, pushed ${fmtMB(row.pushed)} MB  ${names.map((n) => `${n}:${row.stages[n] ?? '?'}`).join(' ')}${retried ? ' (retried)' : ''}`);
+                    done++;
+                    const el = (Date.now() - started) / 60000;
+                    const progress = `[${done}/${totalJobs} jobs, ${el.toFixed(0)} min, ~${Math.ceil((el / done) * (totalJobs - done))} min to go]`;
+                    if (JSON_OUT) writeJson({ partial: true, jobs, floors });
+                    console.log(`[run ${run}/${RUNS}] ${pad(scenario, 9)} ${pad(s, 21)} ${progress} total ${lpad(fmtS(row.total), 6)} s (pull ${fmtS(row.pull)}, build ${fmtS(row.build)}, push ${fmtS(row.push)})  pulled ${fmtMB(row.pulled)} MB, pushed ${fmtMB(row.pushed)} MB  ${names.map((n) => `${n}:${row.stages[n] ?? '?'}`).join(' ')}${retried ? ' (retried)' : ''}`);
                 }
             }
             const elapsed = (Date.now() - started) / 60000;
@@ -188,14 +196,19 @@ async function main() {
         await cleanup();
         await lib.freshEngine(bases).catch(() => undefined);
         fs.rmSync(work, { recursive: true, force: true });
-        if (startedEngine) await lib.run('bash', [path.join(__dirname, 'ci', 'engine-down.sh')]);
+        if (startedEngine) await lib.run('bash', [path.join(__dirname, 'ci', 'engine-down.sh'), quick ? 'quick' : 'full']);
     }
 
     const report = summarize(jobs, floors, names);
     const result = { date: new Date().toISOString(), quick, engine: ENGINE, runs: RUNS, docker: docker.output.trim(), cpus: os.cpus().length, strategies: STRATS, scenarios: SCENARIOS, names, jobs, floors, summary: report, broken };
-    if (JSON_OUT) { fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true }); fs.writeFileSync(JSON_OUT, JSON.stringify(result, null, 2) + '\n'); console.log(`\nresults: ${path.relative(process.cwd(), JSON_OUT)}`); }
+    if (JSON_OUT) { writeJson(result); console.log(`\nresults: ${path.relative(process.cwd(), JSON_OUT)}`); }
     console.log(`took ${((Date.now() - started) / 60000).toFixed(1)} min`);
     return result;
+}
+
+function writeJson(obj) {
+    fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
+    fs.writeFileSync(JSON_OUT, JSON.stringify(obj, null, 2) + '\n');
 }
 
 /**
@@ -307,7 +320,16 @@ function summarize(jobs, floors, names) {
     return { cell, floor, targets, best };
 }
 
-main().then(() => {
+const REPORT = opt('--report', null);
+if (REPORT) {
+    const r = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
+    const names = r.names || lib.stageNames(fs.readFileSync(path.join(project.dir, 'Dockerfile'), 'utf8'));
+    STRATS = r.strategies || [...new Set(r.jobs.map((j) => j.strategy))];
+    SCENARIOS = r.scenarios || [...new Set(r.jobs.map((j) => j.scenario))];
+    RUNS = Math.max(...r.jobs.map((j) => j.run));
+    console.log(`report of ${REPORT}${r.partial ? ' (partial)' : ''}: ${r.jobs.length} jobs, runs 1..${RUNS}`);
+    summarize(r.jobs, r.floors, names);
+} else main().then(() => {
     if (broken.length > 0) {
         console.error(`\nBENCHMARK BROKEN (${broken.length} problem(s)):\n  ${broken.join('\n  ')}`);
         process.exit(1);

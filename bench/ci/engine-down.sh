@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Stops the benchmark's private engine (bench/ci/engine-up.sh) by its PID file and removes its
-# bridge and rules. Its data root (base images) stays for the next run; remove
+# bridge and rules. Usage: engine-down.sh [full|quick]. Its data root (base images) stays for the next run; remove
 # /var/lib/stagecraft-bench-engine to drop it.
 set -uo pipefail
-RUN=/run/stagecraft-bench-engine
-BRIDGE=scbench0
-SUBNET=172.31.250.0/24
+case "${1:-full}" in
+  full) RUN=/run/stagecraft-bench-engine; BRIDGE=scbench0; SUBNET=172.31.250.0/24 ;;
+  quick) RUN=/run/stagecraft-bench-engine-quick; BRIDGE=scbench1; SUBNET=172.31.251.0/24 ;;
+  *) echo "usage: $0 [full|quick]" >&2; exit 2 ;;
+esac
 if [ -f "$RUN/dockerd.pid" ]; then
   pid=$(cat "$RUN/dockerd.pid")
   if kill -0 "$pid" 2>/dev/null; then

@@ -8,14 +8,20 @@
 # prunes the builder cache, deletes a running classic build's intermediate images: "No such
 # image" / "unknown parent image ID"). On a private engine nobody else touches its images.
 #
-# Prints `DOCKER_HOST=unix://...` on its last line. Stop it with bench/ci/engine-down.sh.
+# Usage: engine-up.sh [full|quick]: two instances, so a quick smoke run never races a full run.
+# Prints `DOCKER_HOST=unix://...` on its last line. Stop it with bench/ci/engine-down.sh [name].
 set -euo pipefail
-STATE=${STAGECRAFT_BENCH_ENGINE:-/var/lib/stagecraft-bench-engine}
-RUN=/run/stagecraft-bench-engine
+NAME=${1:-full}
+case "$NAME" in
+  full) SUFFIX=; BRIDGE=scbench0; NET=172.31.250 ;;
+  quick) SUFFIX=-quick; BRIDGE=scbench1; NET=172.31.251 ;;
+  *) echo "usage: $0 [full|quick]" >&2; exit 2 ;;
+esac
+STATE=/var/lib/stagecraft-bench-engine$SUFFIX
+RUN=/run/stagecraft-bench-engine$SUFFIX
 SOCK=$RUN/docker.sock
-BRIDGE=scbench0
-SUBNET=172.31.250.0/24
-GW=172.31.250.1/24
+SUBNET=$NET.0/24
+GW=$NET.1/24
 DOCKER=${DOCKER:-/usr/bin/docker}
 export DEBIAN_FRONTEND=noninteractive
 mkdir -p "$STATE" "$RUN"
@@ -43,13 +49,18 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
 fi
 
 # The base images: copied from the default engine when it has them, else made here.
-for img in stagecraft-bench/debian:bookworm; do
+IMAGES=stagecraft-bench/debian:bookworm
+[ "$NAME" = quick ] && IMAGES=stagecraft-test/busybox:1
+for img in $IMAGES; do
   if ! "$DOCKER" image inspect "$img" >/dev/null 2>&1; then
     if DOCKER_HOST= "$DOCKER" image inspect "$img" >/dev/null 2>&1; then
       DOCKER_HOST= "$DOCKER" save "$img" | "$DOCKER" load >/dev/null
       echo "[engine-up] copied $img from the default engine" >&2
-    else
+    elif [ "$img" = stagecraft-bench/debian:bookworm ]; then
       DOCKER="$DOCKER" bash "$(dirname "$0")/make-base.sh" >&2
+    else
+      DOCKER_HOST= bash "$(dirname "$0")/../../scripts/docker-up.sh" >&2
+      DOCKER_HOST= "$DOCKER" save "$img" | "$DOCKER" load >/dev/null
     fi
   fi
 done

@@ -13,6 +13,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { probeRef } from '../../server/src/runner/registry';
 import { cli, cliProcess, summary } from '../support/cli';
 import {
     BASE_IMAGE, docker, dockerBin, dockerSkip, freshEngine, type Registry, registryHas, startRegistry, tempDir, waitFor, writeTree,
@@ -174,8 +175,36 @@ describe('engine: faults', { skip }, () => {
             assert.equal(login.code, 0, login.out);
             const ok = await cli(['build', '-q', '--backend', 'buildkit', '--cache-repo', repo, '--push', '.'], { cwd: dir, env: env({ DOCKER_CONFIG: cfg }) });
             assert.equal(ok.code, 0, ok.all);
+            assert.doesNotMatch(ok.stderr, /asks for credentials/, 'the HEAD checks used the login');
+            assert.doesNotMatch(ok.all, /s3cret-pw/);
         } finally {
             await reg.stop();
+        }
+    });
+
+    it('registry HEAD checks: present, missing, unreachable, credentials from the docker config', async () => {
+        const open = await startRegistry();
+        const locked = await startRegistry({ auth: { user: 'ci', password: 'pw-probe' } });
+        try {
+            const cfg = tempDir('stagecraft-dockercfg-');
+            const e = { ...process.env, DOCKER_CONFIG: cfg };
+            const img = `${open.host}/${PREFIX}/probe:one`;
+            assert.equal(docker(['tag', BASE_IMAGE, img]).code, 0);
+            assert.equal(docker(['push', img]).code, 0);
+            assert.equal(await probeRef(img, e), 'present');
+            assert.equal(await probeRef(`${open.host}/${PREFIX}/probe:two`, e), 'missing');
+            assert.equal(await probeRef(`${open.host}/${PREFIX}/nothing:one`, e), 'missing');
+            const lockedImg = `${locked.host}/${PREFIX}/probe:one`;
+            assert.equal(await probeRef(lockedImg, e), 'unauthorized');
+            assert.equal(docker(['login', '-u', 'ci', '--password-stdin', locked.host], { env: e, input: 'pw-probe' }).code, 0);
+            assert.equal(docker(['tag', BASE_IMAGE, lockedImg]).code, 0);
+            assert.equal(docker(['push', lockedImg], { env: e }).code, 0);
+            assert.equal(await probeRef(lockedImg, e), 'present', 'basic auth from the docker config');
+            await open.stop();
+            assert.equal(await probeRef(img, e), 'unreachable');
+        } finally {
+            await open.stop();
+            await locked.stop();
         }
     });
 

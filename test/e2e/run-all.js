@@ -120,7 +120,7 @@ async function exthostRun() {
       const m = /^STAGECRAFT-TEST (pass|fail) (.*)$/.exec(l.trim());
       if (m) { counted++; record(m[1] === 'pass', `[exthost] ${m[2]}`); }
     }
-    if (code !== 0 && counted === 0) record(false, '[exthost] suite', `exit code ${code}${code === 124 ? ' (timeout)' : ''}`);
+    if (counted === 0) record(false, '[exthost] suite', `no test reported a result; exit code ${code}${code === 124 ? ' (timeout)' : ''}`);
     else if (code !== 0 && !lines.some((l) => /^STAGECRAFT-TEST fail/.test(l.trim()))) record(false, '[exthost] suite', `exit code ${code}`);
     report.exthost = { code, wallMs: Date.now() - t0 };
   } catch (e) {

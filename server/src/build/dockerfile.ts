@@ -16,6 +16,8 @@ export interface DeriveInput {
     keep: ReadonlySet<number>;
     /** Names to give to unnamed kept stages (index -> name). */
     names: ReadonlyMap<number, string>;
+    /** Drop every stage after this one (the classic builder stops at its target anyway). */
+    cutAfter?: number;
 }
 
 export function deriveDockerfile(input: DeriveInput): string {
@@ -40,6 +42,12 @@ export function deriveDockerfile(input: DeriveInput): string {
             const at = Math.min(character, body.length);
             lines[line] = body.slice(0, at) + ` AS ${name}` + body.slice(at) + cr(text);
         }
+    }
+    const cutAfter = input.cutAfter;
+    const next = cutAfter !== undefined ? stages.find((s) => s.index === cutAfter + 1) : undefined;
+    if (next !== undefined && next.line - 1 < lines.length) {
+        const cut = lines.slice(0, next.line - 1);
+        return cut.join('\n') + (cut.length > 0 && cut[cut.length - 1] !== '' && cut[cut.length - 1] !== '\r' ? '\n' : '');
     }
     return lines.join('\n');
 }

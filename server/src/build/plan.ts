@@ -252,12 +252,15 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
         let dockerfile = options.dockerfile;
         if (stubs || unnamed) {
             dockerfile = joinPath(joinPath(options.cacheDir, 'dockerfiles'), `${keys[i]}.Dockerfile`);
-            // Stages after this one are never run by any builder; keep them stubbed too, so the
-            // derived file is as small as the build.
+            // Classic: stages after this one are cut (classic stops at its target). BuildKit only
+            // needs the name, so the whole file is kept.
             const keepAll = builder === 'classic' ? keep : new Set(stages.map((o) => o.index));
             files.push({
                 path: dockerfile,
-                content: deriveDockerfile({ text, stages, keep: keepAll, names: new Map(unnamed ? [[i, targetName]] : []) }),
+                content: deriveDockerfile({
+                    text, stages, keep: keepAll, names: new Map(unnamed ? [[i, targetName]] : []),
+                    cutAfter: builder === 'classic' ? i : undefined,
+                }),
             });
         }
         const own = refsOf(i);

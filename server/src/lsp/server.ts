@@ -72,16 +72,25 @@ let globalSettings: StagecraftSettings = defaultSettings();
 const env: { workspaceFolders: string[] } = { workspaceFolders: [] };
 let general: GeneralService | null = null;
 
-// ---- errors, logged once per (feature, document version) ---------------------------------
+// ---- errors: each distinct failure logged once ---------------------------------------------
 
 const logged = new Set<string>();
-function logError(feature: string, uri: string, version: number | string, error: unknown): void {
-    const key = `${feature}|${uri}|${version}`;
+/**
+ * Logs a caught failure once per (feature, document, error message): a document that keeps
+ * failing the same way while it is typed (a new version per key) does not flood the log.
+ * Failures inside dockerfile-language-service (a third-party library; e.g. dockerfile-ast 0.7.1
+ * overflows its stack on some half-typed files) are warnings; ours are errors.
+ */
+function logError(feature: string, uri: string, version: number | string, error: unknown, thirdParty = false): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const key = `${feature}|${uri}|${message.split('\n')[0]}`;
     if (logged.has(key)) return;
     if (logged.size > 1000) logged.clear();
     logged.add(key);
-    const msg = error instanceof Error ? error.stack ?? error.message : String(error);
-    connection.console.error(`[stagecraft] ${feature} failed on ${uri} (version ${version}): ${msg}`);
+    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    const line = `[stagecraft] ${feature} failed on ${uri} (version ${version}): ${thirdParty ? detail.split('\n').slice(0, 4).join('\n') : detail}`;
+    if (thirdParty) connection.console.warn(line);
+    else connection.console.error(line);
 }
 
 const analyses = new AnalysisCache((uri, error) => logError('analysis', uri, '?', error));
@@ -178,7 +187,7 @@ function tryGeneral<T>(feature: string, ctx: Ctx, fallback: T, fn: (service: Gen
     try {
         return fn(ctx.general) ?? fallback;
     } catch (error) {
-        logError(`general ${feature}`, ctx.document.uri, ctx.document.version, error);
+        logError(`general ${feature}`, ctx.document.uri, ctx.document.version, error, true);
         return fallback;
     }
 }
@@ -284,7 +293,7 @@ async function publishDiagnostics(uri: string): Promise<void> {
             try {
                 generalDiags = general.validate(document.getText());
             } catch (error) {
-                logError('general diagnostics', uri, version, error);
+                logError('general diagnostics', uri, version, error, true);
             }
         }
         const diagnostics = clampDiagnostics(document, mergeDiagnostics(ours, generalDiags)).slice(0, MAX_DIAGNOSTICS);

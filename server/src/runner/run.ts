@@ -117,7 +117,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     /** Registries found unreachable while looking for cache images: pushes there fail at once. */
     const deadHosts = new Map<string, string>();
     if (plan.tarball !== null) {
-        if (fs.existsSync(plan.tarball)) {
+        if (fs.existsSync(path.resolve(docker.cwd, plan.tarball))) {
             const t0 = Date.now();
             const r = await runDocker(docker, ['load', '-i', plan.tarball], { signal: req.signal });
             if (interrupted()) { notice('interrupted'); return EXIT.interrupted; }
