@@ -119,7 +119,7 @@ describe('planBuild: exact docker argv per backend', () => {
         assert.ok(p.files.find((f) => f.path === app.dockerfile)?.content.includes('FROM scratch AS test'), 'stages before app it does not need are stubbed');
     });
 
-    it('buildkit with a registry: inline cache, no pulls, missing refs left out', () => {
+    it('buildkit with a registry: inline cache, no pulls, every stage image a source, missing refs left out', () => {
         const missing = new Set([`${REPO}:build--buildkit`]);
         const p = plan(SIX, { target: 'app', backend: 'buildkit', push: true }, { missingRefs: missing });
         const build = stage(p, 'build');
@@ -128,7 +128,7 @@ describe('planBuild: exact docker argv per backend', () => {
         assert.deepEqual(build.pull, []);
         assert.deepEqual(build.argv, [
             'build', '--progress=plain', '-f', 'Dockerfile', '--target', 'build', '--build-arg', 'BUILDKIT_INLINE_CACHE=1',
-            '--cache-from', `${REPO}:base--buildkit`, '--cache-from', `${REPO}:deps--buildkit`,
+            '--cache-from', `${REPO}:base--buildkit`, '--cache-from', `${REPO}:deps--buildkit`, '--cache-from', `${REPO}:app--buildkit`,
             '-t', `${REPO}:build--buildkit`, '.',
         ]);
     });

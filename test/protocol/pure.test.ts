@@ -6,7 +6,8 @@ import { parseInitializationOptions } from '../../server/src/common/protocol';
 import { buildCommandFor, shellQuote, uriToPath } from '../../server/src/features/buildCommand';
 import { completionContext } from '../../server/src/features/completion';
 import { editDistance, looksLikeImage } from '../../server/src/features/diagnostics';
-import { mergeCompletions, mergeFolding } from '../../server/src/features/general';
+import { ValidationCode } from 'dockerfile-utils';
+import { DUPLICATE_BUILD_STAGE_NAME_CODE, mergeCompletions, mergeFolding } from '../../server/src/features/general';
 
 describe('buildCommandFor', () => {
     const s = defaultSettings();
@@ -94,6 +95,9 @@ describe('merging with the general service', () => {
     it('completion: ours first, a stage name offered by both appears once, general repeats dropped', () => {
         const merged = mergeCompletions([{ label: 'builder' }], [{ label: 'Builder' }, { label: 'FROM' }, { label: 'FROM' }, { label: '${a}' }, { label: '${A}' }]);
         assert.deepEqual(merged.map((i) => i.label), ['builder', 'FROM', '${a}', '${A}']);
+    });
+    it('the dockerfile-utils code we drop in favour of duplicate-stage-name', () => {
+        assert.equal(DUPLICATE_BUILD_STAGE_NAME_CODE, ValidationCode.DUPLICATE_BUILD_STAGE_NAME);
     });
     it('folding: ours first, same lines once', () => {
         assert.deepEqual(mergeFolding([{ startLine: 0, endLine: 3 }], [{ startLine: 0, endLine: 3 }, { startLine: 1, endLine: 2 }]), [{ startLine: 0, endLine: 3 }, { startLine: 1, endLine: 2 }]);

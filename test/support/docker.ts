@@ -97,7 +97,7 @@ export function htpasswdLine(user: string, password: string): string {
 }
 
 export async function startRegistry(opts: { auth?: { user: string; password: string } } = {}): Promise<Registry> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-registry-'));
+    const dir = tempDir('stagecraft-registry-');
     const port = await freePort();
     const host = `127.0.0.1:${port}`;
     let auth = '';
@@ -184,8 +184,14 @@ export function writeTree(dir: string, files: Record<string, string>): void {
     }
 }
 
+const made: string[] = [];
+process.once('exit', () => { for (const d of made) { try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } } });
+
+/** A temp dir, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(d);
+    return d;
 }
 
 /** Whether the (unauthenticated) registry at `host` has `repo:tag`. */

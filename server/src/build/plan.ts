@@ -275,7 +275,11 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
             cacheFrom = [...own, ...ancestors.flatMap(refsOf)].filter((r) => !missing.has(r));
             pull = own;
         } else if (backend === 'buildkit' && !local) {
-            cacheFrom = [...own, ...ancestors.flatMap(refsOf)].filter((r) => !missing.has(r));
+            // BuildKit 0.8 sometimes fails to use a layer record one image has while another
+            // image of the same build has it (tested): every stage image of the plan is a source,
+            // its own first, then its ancestors', then the others'.
+            const others = needed.filter((d) => d !== i && !ancestors.includes(d));
+            cacheFrom = [...own, ...ancestors.flatMap(refsOf), ...others.flatMap(refsOf)].filter((r) => !missing.has(r));
         } else if (backend === 'buildx') {
             const scope = `${componentSafe(options.project)}-${keys[i]}`;
             if (buildxCache === 'registry') {

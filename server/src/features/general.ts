@@ -7,13 +7,7 @@
  * except that registry tag completion (`FROM image:<tag>`, a network call to Docker Hub) is
  * never served: only synchronous completion results are used.
  */
-import {
-    DockerfileLanguageServiceFactory,
-    CommandIds,
-    type DockerfileLanguageService,
-    type Capabilities,
-} from 'dockerfile-language-service';
-import { ValidationCode } from 'dockerfile-utils';
+import type { Capabilities, DockerfileLanguageService } from 'dockerfile-language-service';
 import {
     MarkupKind,
     type CompletionItem,
@@ -30,15 +24,29 @@ import type { StagecraftInitializationOptions } from '../common/protocol';
 
 export type GeneralService = DockerfileLanguageService;
 
+/**
+ * The service is loaded on first use: when another Docker extension serves the general
+ * features, the server never pays for loading it (about a third of its start-up time).
+ */
+function serviceModule(): typeof import('dockerfile-language-service') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('dockerfile-language-service') as typeof import('dockerfile-language-service');
+}
+
 export function createGeneralService(capabilities: Capabilities): GeneralService {
-    const service = DockerfileLanguageServiceFactory.createLanguageService();
+    const service = serviceModule().DockerfileLanguageServiceFactory.createLanguageService();
     service.setCapabilities(capabilities);
     service.setLogger({ log: () => undefined });
     return service;
 }
 
 /** The command ids of the service's quick-fixes (the server executes them). */
-export const GENERAL_COMMAND_IDS: readonly string[] = Object.values(CommandIds);
+export function generalCommandIds(): string[] {
+    return Object.values(serviceModule().CommandIds);
+}
+
+/** dockerfile-utils' `ValidationCode.DUPLICATE_BUILD_STAGE_NAME` (checked against it in the tests). */
+export const DUPLICATE_BUILD_STAGE_NAME_CODE = 10;
 
 /** Whether the general features are served for a document with these settings. */
 export function generalEnabled(init: StagecraftInitializationOptions, settings: StagecraftSettings): boolean {
@@ -106,7 +114,7 @@ export function mergeHover(ours: Hover | null, general: Hover | null): Hover | n
  */
 export function mergeDiagnostics(ours: Diagnostic[], general: Diagnostic[]): Diagnostic[] {
     const oursDuplicate = ours.some((d) => d.code === 'duplicate-stage-name');
-    const kept = general.filter((d) => !(oursDuplicate && d.code === ValidationCode.DUPLICATE_BUILD_STAGE_NAME));
+    const kept = general.filter((d) => !(oursDuplicate && d.code === DUPLICATE_BUILD_STAGE_NAME_CODE));
     return [...ours, ...kept];
 }
 

@@ -41,7 +41,7 @@ import {
     createGeneralService,
     generalCompletion,
     generalEnabled,
-    GENERAL_COMMAND_IDS,
+    generalCommandIds,
     mergeCompletions,
     mergeDiagnostics,
     mergeFolding,
@@ -71,6 +71,8 @@ let hasWorkspaceFolderCapability = false;
 let globalSettings: StagecraftSettings = defaultSettings();
 const env: { workspaceFolders: string[] } = { workspaceFolders: [] };
 let general: GeneralService | null = null;
+/** The general service's quick-fix command ids, when it is offered. */
+let generalCommands: string[] = [];
 
 // ---- errors: each distinct failure logged once ---------------------------------------------
 
@@ -232,7 +234,8 @@ connection.onInitialize((params): InitializeResult => {
         capabilities.documentOnTypeFormattingProvider = { firstTriggerCharacter: '\\', moreTriggerCharacter: ['`'] };
         capabilities.signatureHelpProvider = { triggerCharacters: ['-', '[', ',', ' ', '='] };
         capabilities.documentLinkProvider = { resolveProvider: true };
-        capabilities.executeCommandProvider = { commands: [...GENERAL_COMMAND_IDS] };
+        generalCommands = generalCommandIds();
+        capabilities.executeCommandProvider = { commands: [...generalCommands] };
     }
     if (hasWorkspaceFolderCapability) {
         capabilities.workspace = { workspaceFolders: { supported: true, changeNotifications: true } };
@@ -388,7 +391,7 @@ connection.onCodeAction(serve('codeAction', [], (ctx, params) => {
 }));
 
 connection.onExecuteCommand(guard('executeCommand', () => null, (p: ExecuteCommandParams) => ({ uri: String(p.arguments?.[0] ?? '-'), version: () => '-' }), async (params: ExecuteCommandParams) => {
-    if (!general || !GENERAL_COMMAND_IDS.includes(params.command)) return null;
+    if (!general || !generalCommands.includes(params.command)) return null;
     const uri = params.arguments?.[0];
     const document = typeof uri === 'string' ? documents.get(uri) : undefined;
     if (!document) return null;
