@@ -329,6 +329,18 @@ describe('code actions', () => {
         });
     });
 
+    it('Change to the stage a misspelled --from meant', async () => {
+        const text = 'FROM alpine AS builder\nRUN touch /hi\nFROM scratch\nCOPY --from=buildr /hi /hi\n';
+        const uri = await open(text);
+        const diags = (await c.diagnostics(uri)).diagnostics.filter((d) => d.code === 'unknown-stage');
+        assert.equal(diags.length, 1);
+        const fix = pick(await actions(uri, diags[0].range, diags), 'Change to');
+        assert.equal(fix.title, 'Change to `builder`');
+        assert.equal(fix.kind, 'quickfix');
+        assert.equal(fix.isPreferred, true);
+        assert.equal(applyWorkspaceEdit(text, uri, fix.edit!), text.replace('buildr', 'builder'));
+    });
+
     it('half-typed files give well-formed answers, never errors', async () => {
         const text = 'FROM node:20 AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM app\nCOPY --from=';
         const uri = await open('');

@@ -46,8 +46,26 @@ export function provideCodeActions(
     const out: CodeAction[] = [];
     // Errors are not caught here: the server's handler wrapper logs them and answers [].
     if (wants('quickfix')) out.push(...splitActions(document.uri, text, analysis, params));
+    if (wants('quickfix')) out.push(...typoActions(document.uri, params));
     if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, doc, analysis, params.range));
     if (wants('refactor.extract')) out.push(...extractBaseActions(document.uri, doc, analysis, params.range));
+    return out;
+}
+
+/** `--from=buildr` -> `--from=builder`: the nearest stage name the diagnostic suggests. */
+function typoActions(uri: string, params: CodeActionParams): CodeAction[] {
+    const out: CodeAction[] = [];
+    for (const d of params.context.diagnostics) {
+        const data = d.data as { code?: string; suggestion?: string } | undefined;
+        if (d.source !== DIAGNOSTIC_SOURCE || d.code !== 'unknown-stage' || !data?.suggestion) continue;
+        out.push({
+            title: `Change to \`${data.suggestion}\``,
+            kind: 'quickfix',
+            diagnostics: [d],
+            isPreferred: true,
+            edit: { changes: { [uri]: [{ range: d.range, newText: data.suggestion }] } },
+        });
+    }
     return out;
 }
 
