@@ -66,7 +66,7 @@ describe('coexistence: no other Docker extension → general features too, merge
         assert.ok(caps.signatureHelpProvider);
         assert.ok(caps.documentLinkProvider);
         assert.ok(caps.executeCommandProvider!.commands.includes('docker.command.convertToUppercase'));
-        assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'], resolveProvider: false });
+        assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite', 'refactor.extract'], resolveProvider: false });
     });
 
     it('diagnostics: ours, then dockerfile-utils, without its duplicate-stage-name', () => {

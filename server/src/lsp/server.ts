@@ -226,7 +226,7 @@ connection.onInitialize((params): InitializeResult => {
         documentSymbolProvider: { label: 'Stagecraft' },
         foldingRangeProvider: true,
         completionProvider: { triggerCharacters: offerGeneral ? ['=', ' ', '$', '-'] : ['=', ' '], resolveProvider: true },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.RefactorExtract], resolveProvider: false },
     };
     if (offerGeneral) {
         capabilities.documentFormattingProvider = true;
