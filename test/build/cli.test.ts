@@ -4,11 +4,11 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { readRequest } from '../../server/src/cli/plan';
 import { cli } from '../support/cli';
+import { tempDir } from '../support/docker';
 
 const FILE = `FROM busybox:1 AS base
 FROM base AS deps
@@ -20,7 +20,7 @@ RUN echo app
 `;
 
 function project(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-cli-'));
+    const dir = tempDir('stagecraft-cli-');
     fs.writeFileSync(path.join(dir, 'Dockerfile'), FILE);
     return dir;
 }

@@ -23,7 +23,9 @@ const skip = dockerSkip();
 const PREFIX = `stagecraft-t${process.pid}`;
 /** Every image these tests make: local cache tags, and anything pushed to their registries. */
 const OURS = [PREFIX, `stagecraft-cache/${PREFIX}`];
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, STAGECRAFT_DOCKER: dockerBin(), ...extra });
+const CACHE_HOME = tempDir('stagecraft-xdg-');
+/** The CLI's environment: the right docker client; default cache dirs in a temp dir, not ~/.cache. */
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, STAGECRAFT_DOCKER: dockerBin(), XDG_CACHE_HOME: CACHE_HOME, ...extra });
 
 /** 6 stages: base alias, slow deps (manifest only), unused, build, test, slim app. */
 export const DOCKERFILE = `# a realistic shape, on the local busybox image

@@ -28,7 +28,7 @@ export interface Run { code: number; out: string }
 
 export function docker(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Run {
     const r = spawnSync(dockerBin(), args, { encoding: 'utf8', env: opts.env ?? process.env, input: opts.input, maxBuffer: 64 * 1024 * 1024 });
-    return { code: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+    return { code: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
 }
 
 let skipReason: string | false | undefined;
