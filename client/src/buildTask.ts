@@ -16,67 +16,11 @@ import type { BuildBackend } from '../../server/src/common/settings';
 export type Backend = BuildBackend;
 export const BACKENDS: readonly Backend[] = ['auto', 'classic', 'buildkit', 'buildx', 'save-load'];
 
-/** What to build, with the build settings already read. */
-export interface BuildRequest {
-    /** Absolute path of the Dockerfile. */
-    dockerfile: string;
-    /** The stage: its name, or its index when it has none. */
-    stageName: string | null;
-    stageIndex: number;
-    /** Absolute path of the build context. */
-    contextDir: string;
-    cacheRepo?: string | null;
-    backend?: Backend | null;
-    push?: boolean;
-    buildArgs?: Record<string, string> | null;
-    /** Only when the user chose one; absent means "the engine's own platform". */
-    platform?: string | null;
-}
-
-/** The stage as `--target` takes it: the name when there is one, else the index. */
-export function targetOf(stageName: string | null, stageIndex: number): string {
-    const name = stageName?.trim();
-    return name ? name : String(stageIndex);
-}
-
-/** The arguments after the CLI script: `build -f ... <context>`. */
-export function buildCliArgs(req: BuildRequest): string[] {
-    const args = ['build', '-f', req.dockerfile, '--target', targetOf(req.stageName, req.stageIndex)];
-    const cacheRepo = req.cacheRepo?.trim();
-    if (cacheRepo) args.push('--cache-repo', cacheRepo);
-    if (req.backend && req.backend !== 'auto') args.push('--backend', req.backend);
-    if (req.push) args.push('--push');
-    for (const [key, value] of Object.entries(req.buildArgs ?? {})) {
-        if (!isBuildArgName(key)) continue;
-        args.push('--build-arg', `${key}=${value == null ? '' : String(value)}`);
-    }
-    const platform = req.platform?.trim();
-    if (platform) args.push('--platform', platform);
-    args.push(req.contextDir);
-    return args;
-}
-
-/** An ARG name as Dockerfiles allow it; anything else in the settings is ignored, not passed on. */
-export function isBuildArgName(name: string): boolean {
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
-}
+export { type BuildRequest, targetOf, buildCliArgs, isBuildArgName, resolveContextDir } from '../../server/src/common/buildCli';
 
 /** A backend setting value, or null when it is not one we know (the CLI then detects). */
 export function parseBackend(value: unknown): Backend | null {
     return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value) ? (value as Backend) : null;
-}
-
-/**
- * The build context: the `stagecraft.build.context` setting (absolute, or relative to the
- * workspace folder, or to the Dockerfile's folder when there is no workspace folder), else the
- * Dockerfile's folder.
- */
-export function resolveContextDir(dockerfile: string, contextSetting: string | null | undefined, workspaceFolder: string | null): string {
-    const setting = contextSetting?.trim();
-    const dockerfileDir = path.dirname(dockerfile);
-    if (!setting) return dockerfileDir;
-    if (path.isAbsolute(setting)) return path.normalize(setting);
-    return path.resolve(workspaceFolder ?? dockerfileDir, setting);
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * The `stagecraft build` command line that builds one stage with cache, as shown in the hover.
- * Pure: argv in, display text out (no shell is ever run from here). Until the build engineer's
- * planner (`server/src/build/`) exposes its own argv builder, this formats it from the settings
- * with the flags of issue 4's CLI: `-f`, `--target`, `--build-arg`, `--platform`, `--cache-repo`,
- * `--backend`, `--push`, context path.
+ * Pure: settings in, argv and display text out (no shell is ever run from here). The argv is
+ * `common/buildCli.ts`'s, the same the client's task runs; here the paths are made relative to the
+ * workspace folder, for reading.
  */
 import * as path from 'path';
 import type { StagecraftSettings } from '../common/settings';
+import { buildCliArgs, resolveContextDir } from '../common/buildCli';
+import { DEFAULT_PLATFORM } from '../analysis/analyze';
 
 export interface BuildCommand {
     /** Arguments after `stagecraft`. */
@@ -37,7 +38,7 @@ export function shellQuote(arg: string): string {
 }
 
 /**
- * The command line, in the order of the client's task (`client/src/buildTask.ts` buildCliArgs):
+ * The command line the client's task runs (one builder for both: `common/buildCli.ts`):
  * `build -f F --target T [--cache-repo R] [--backend B] [--push] [--build-arg K=V]... [--platform P] CONTEXT`.
  * Paths are relative to the workspace folder holding the file (else to the file's folder); the
  * context is `stagecraft.build.context` or the Dockerfile's folder, like the client's task.
@@ -65,19 +66,15 @@ export function buildCommandFor(
             .map((f) => (f.length > 1 ? f.replace(/\/+$/, '') : f))
             .find((f) => file.startsWith(f === '/' ? f : f + '/'));
         cwd = folder ?? P.dirname(file);
-        const setting = settings.build.context;
-        const contextAbs = !setting ? P.dirname(file) : P.isAbsolute(setting) ? P.normalize(setting) : P.resolve(cwd, setting);
         fileArg = P.relative(cwd, file);
-        contextArg = P.relative(cwd, contextAbs) || '.';
+        contextArg = P.relative(cwd, resolveContextDir(file, settings.build.context, folder ?? null)) || '.';
     }
-    const argv = ['build', '-f', fileArg, '--target', target];
-    if (settings.build.cacheRepo) argv.push('--cache-repo', settings.build.cacheRepo);
-    if (settings.build.backend !== 'auto') argv.push('--backend', settings.build.backend);
-    if (settings.build.push) argv.push('--push');
-    for (const [k, v] of Object.entries(settings.buildArgs)) {
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) argv.push('--build-arg', `${k}=${v}`);
-    }
-    if (settings.platform && settings.platform !== 'linux/amd64') argv.push('--platform', settings.platform);
-    argv.push(contextArg);
+    const argv = buildCliArgs({
+        dockerfile: fileArg, stageName: target, stageIndex: 0, contextDir: contextArg,
+        cacheRepo: settings.build.cacheRepo, backend: settings.build.backend, push: settings.build.push,
+        buildArgs: settings.buildArgs,
+        // The default platform is left out: passing it would force emulation on other machines.
+        platform: settings.platform && settings.platform !== DEFAULT_PLATFORM ? settings.platform : null,
+    });
     return { argv, cwd, display: ['stagecraft', ...argv].map(shellQuote).join(' ') };
 }
