@@ -11,28 +11,8 @@ import { cacheState, lineOf, parseBuildkit, parseClassic } from '../../server/sr
 import { type Plan, type PlanOptions, planBuild } from '../../server/src/build/plan';
 import { classifyRegistryError, summaryTable } from '../../server/src/runner/run';
 import { parseRef } from '../../server/src/runner/registry';
+import { SIX } from './fixtures';
 
-const SIX = `ARG BASE=busybox:1
-FROM \${BASE} AS base
-WORKDIR /app
-
-FROM base AS deps
-COPY manifest.txt ./
-RUN sleep 2
-
-FROM base AS unused
-RUN echo UNUSED
-
-FROM deps AS build
-COPY src/ ./src/
-RUN make
-
-FROM build AS test
-RUN make test
-
-FROM base AS app
-COPY --from=build /app/out /app/out
-`;
 
 function plan(opts: Partial<PlanOptions>): Plan {
     const a = analyze(SIX, { target: 'app', buildArgs: opts.buildArgs });

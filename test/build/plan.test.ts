@@ -9,28 +9,8 @@ import { chooseBackend } from '../../server/src/build/backend';
 import { deriveDockerfile } from '../../server/src/build/dockerfile';
 import { cacheTag, checkRepo, stageKeys, tagSafe } from '../../server/src/build/names';
 import { type Plan, PlanError, type PlanOptions, planBuild } from '../../server/src/build/plan';
+import { SIX } from './fixtures';
 
-const SIX = `ARG BASE=busybox:1
-FROM \${BASE} AS base
-WORKDIR /app
-
-FROM base AS deps
-COPY manifest.txt ./
-RUN sleep 2
-
-FROM base AS unused
-RUN echo UNUSED
-
-FROM deps AS build
-COPY src/ ./src/
-RUN make
-
-FROM build AS test
-RUN make test
-
-FROM base AS app
-COPY --from=build /app/out /app/out
-`;
 
 const UNNAMED = `FROM busybox AS A
 RUN a
