@@ -63,14 +63,14 @@ describe('planBuild: which stages, in which order', () => {
 });
 
 describe('planBuild: exact docker argv per backend', () => {
-    it('classic with a registry: pull first, cache from own and ancestors, push', () => {
+    it('classic with a registry: pull first, cache from ancestors then own (rebuilt stages win), push', () => {
         const p = plan(SIX, { target: 'app', push: true, buildArgs: { V: '1 2' } });
         const deps = stage(p, 'deps');
         assert.deepEqual(deps.env, { DOCKER_BUILDKIT: '0' });
         assert.deepEqual(deps.pull, [`${REPO}:deps--classic`]);
         assert.deepEqual(deps.argv, [
             'build', '--force-rm', '-f', 'Dockerfile', '--target', 'deps', '--build-arg', 'V=1 2',
-            '--cache-from', `${REPO}:deps--classic`, '--cache-from', `${REPO}:base--classic`,
+            '--cache-from', `${REPO}:base--classic`, '--cache-from', `${REPO}:deps--classic`,
             '-t', `${REPO}:deps--classic`, '.',
         ]);
         assert.deepEqual(deps.push, [`${REPO}:deps--classic`]);
@@ -120,7 +120,7 @@ describe('planBuild: exact docker argv per backend', () => {
         assert.equal(deps.ref, `${REPO}:deps--classic--feature-login`);
         assert.deepEqual(deps.push, [deps.ref]);
         assert.deepEqual(deps.cacheFrom, [
-            `${REPO}:deps--classic--feature-login`, `${REPO}:deps--classic`, `${REPO}:base--classic--feature-login`, `${REPO}:base--classic`,
+            `${REPO}:base--classic--feature-login`, `${REPO}:base--classic`, `${REPO}:deps--classic--feature-login`, `${REPO}:deps--classic`,
         ]);
         const main = plan(SIX, { target: 'app', branch: 'main', defaultBranch: 'main' });
         assert.equal(stage(main, 'deps').ref, `${REPO}:deps--classic`, 'the default branch writes the plain tags');
@@ -141,7 +141,7 @@ describe('planBuild: exact docker argv per backend', () => {
         assert.deepEqual(p.setup.map((c) => c.argv), [['load', '-i', '/c/stagecraft-cache.tar']]);
         assert.deepEqual(p.teardown.map((c) => c.argv), [['save', '-o', '/c/stagecraft-cache.tar.tmp',
             'stagecraft-cache/app:base--classic', 'stagecraft-cache/app:deps--classic', 'stagecraft-cache/app:build--classic', 'stagecraft-cache/app:app--classic']]);
-        assert.deepEqual(stage(p, 'deps').cacheFrom, ['stagecraft-cache/app:deps--classic', 'stagecraft-cache/app:base--classic']);
+        assert.deepEqual(stage(p, 'deps').cacheFrom, ['stagecraft-cache/app:base--classic', 'stagecraft-cache/app:deps--classic']);
         assert.deepEqual(stage(p, 'deps').env, { DOCKER_BUILDKIT: '0' });
     });
 

@@ -269,10 +269,15 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
         let cacheFrom: string[] = [];
         let pull: string[] = [];
         const extra: string[] = [];
+        // Classic (and save-load, which builds classic): ancestors first, in file order, the
+        // stage's own image last. The classic builder keeps to the first cache image a step
+        // matches; a stage rebuilt earlier in this run must come before the older images that
+        // also hold its steps (measured: with the stage's own image first, a manifest change
+        // re-ran `npm ci` in every later stage's build).
         if (backend === 'save-load') {
-            cacheFrom = [ref, ...ancestors.map((d) => refsOf(d)[0])];
+            cacheFrom = [...ancestors.map((d) => refsOf(d)[0]), ref];
         } else if (backend === 'classic' && !local) {
-            cacheFrom = [...own, ...ancestors.flatMap(refsOf)].filter((r) => !missing.has(r));
+            cacheFrom = [...ancestors.flatMap(refsOf), ...own].filter((r) => !missing.has(r));
             pull = own;
         } else if (backend === 'buildkit' && !local) {
             // BuildKit 0.8 sometimes fails to use a layer record one image has while another
