@@ -31,6 +31,14 @@ const lib = require('./ci/lib');
 const { STRATEGIES } = require('./ci/strategies');
 
 const argv = process.argv.slice(2);
+const USAGE = 'usage: node bench/ci.js [--quick] [--runs N] [--strategies a,b] [--scenarios a,b] [--engine private|shared] [--json FILE]\n' +
+    '       node bench/ci.js --report FILE.json\n';
+const VALUED = ['--runs', '--strategies', '--scenarios', '--engine', '--json', '--report'];
+if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(USAGE); process.exit(0); }
+for (let i = 0; i < argv.length; i++) {
+    if (VALUED.includes(argv[i])) { i++; continue; }
+    if (argv[i] !== '--quick') { process.stderr.write(`unknown argument ${argv[i]}\n${USAGE}`); process.exit(2); }
+}
 const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1] : def; };
 const quick = argv.includes('--quick');
 let RUNS = Number(opt('--runs', quick ? 1 : 2));

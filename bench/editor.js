@@ -26,6 +26,7 @@ const { LspClient, fileUri } = require(path.join(OUT, 'test', 'protocol', 'lspCl
 const { generateDockerfile } = require('./generate');
 
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write('usage: node bench/editor.js [--quick] [--json FILE]\n'); process.exit(0); }
 const quick = argv.includes('--quick');
 const jsonArg = argv.indexOf('--json');
 const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : quick ? null : path.join(__dirname, 'results', 'editor-latest.json');

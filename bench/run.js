@@ -11,6 +11,12 @@ const { spawn } = require('child_process');
 const path = require('path');
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write('usage: npm run bench [-- --quick] [--editor-only | --ci-only]\n' +
+        '  full: editor latency on 50/200/1,000 stages, then CI build time (over an hour; prints an estimate)\n' +
+        '  --quick: the CI smoke check (about 2 minutes)\n');
+    process.exit(0);
+}
 const only = args.includes('--editor-only') ? 'editor' : args.includes('--ci-only') ? 'ci' : null;
 const pass = args.filter((a) => a !== '--editor-only' && a !== '--ci-only');
 const quick = pass.includes('--quick');
