@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { analyze } from '../../server/src/analysis';
 import { formatPlan, shQuote } from '../../server/src/build/formats';
-import { cacheState, lineOf, parseBuildkit, parseClassic } from '../../server/src/build/output';
+import { cacheState, lineOf, parseBuildkit, parseBuildkitStages, parseClassic } from '../../server/src/build/output';
 import { type Plan, type PlanOptions, planBuild } from '../../server/src/build/plan';
 import { classifyRegistryError, summaryTable } from '../../server/src/runner/run';
 import { parseRef } from '../../server/src/runner/registry';
@@ -107,6 +107,24 @@ describe('reading docker output', () => {
     it('buildkit: steps of the named stage, CACHED or not', () => {
         assert.deepEqual(parseBuildkit(bk, 'deps').steps, [{ text: 'COPY manifest.txt ./', cached: true }, { text: 'RUN sleep 2', cached: false }]);
         assert.equal(cacheState(parseBuildkit(bk, 'BASE')), 'hit');
+    });
+    it('buildkit: one build of the target reports every stage it ran, unnamed ones as stage-N', () => {
+        const out = [
+            '#7 [base 1/2] FROM docker.io/stagecraft-test/busybox:1', '#7 DONE 0.0s',
+            '#8 [base 2/2] WORKDIR /app', '#8 CACHED',
+            '#12 [stage-2 1/2] COPY src/ ./src/', '#12 CACHED',
+            '#11 [deps 2/2] RUN sleep 2 && mkdir -p /deps', '#11 CACHED',
+            '#10 [deps 1/2] COPY manifest.txt ./', '#10 CACHED',
+            '#13 [stage-2 2/2] RUN cat src/*.txt > /app/out.txt', '#13 DONE 0.4s',
+            '#14 [app 1/1] COPY --from=2 /app/out.txt /app/out.txt', '#14 pulling sha256:4b6f done', '#14 DONE 0.1s',
+            '#16 exporting to image', '#16 DONE 0.0s',
+        ].join('\n');
+        const stages = parseBuildkitStages(out);
+        assert.deepEqual([...stages.keys()], ['base', 'stage-2', 'deps', 'app']);
+        assert.equal(cacheState({ steps: stages.get('deps') ?? [] }), 'hit');
+        assert.equal(cacheState({ steps: stages.get('stage-2') ?? [] }), 'partial');
+        assert.equal(cacheState({ steps: stages.get('app') ?? [] }), 'miss');
+        assert.deepEqual(stages.get('base'), [{ text: 'WORKDIR /app', cached: true }], 'FROM is not a step');
     });
     it('buildkit: the failing step', () => {
         assert.deepEqual(parseBuildkit(bk, 'build').failure, { stage: null, stageLabel: 'build', text: 'RUN make', reason: 'executor failed running [/bin/sh -c make]: exit code: 2' });

@@ -53,8 +53,12 @@ export function parseClassic(output: string, stageIndex: number): BuildOutcome {
     return { steps, failure };
 }
 
-/** `name`: the stage's `--target` name (BuildKit prints it lower-cased). */
-export function parseBuildkit(output: string, name: string): BuildOutcome {
+/** BuildKit (`--progress=plain`) output -> the steps of every stage it printed, by stage name (lower-cased; unnamed stages are `stage-N`), FROM vertices left out. */
+export function parseBuildkitStages(output: string): Map<string, StepInfo[]> {
+    return readBuildkit(output).stages;
+}
+
+function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failure: BuildOutcome['failure'] } {
     const vertex = new Map<string, { stage: string; text: string }>();
     const cached = new Set<string>();
     let failure: BuildOutcome['failure'] = null;
@@ -71,11 +75,12 @@ export function parseBuildkit(output: string, name: string): BuildOutcome {
         const solve = /^(?:error: )?failed to solve: (.*)$/.exec(line);
         if (solve && reason === '') { reason = solve[1]; }
     }
-    const want = name.toLowerCase();
-    const steps: StepInfo[] = [];
+    const stages = new Map<string, StepInfo[]>();
     for (const [id, info] of vertex) {
-        if (info.stage !== want || /^FROM\s/i.test(info.text)) { continue; }
-        steps.push({ text: info.text, cached: cached.has(id) });
+        if (/^FROM\s/i.test(info.text)) { continue; }
+        let list = stages.get(info.stage);
+        if (list === undefined) { list = []; stages.set(info.stage, list); }
+        list.push({ text: info.text, cached: cached.has(id) });
     }
     if (errorVertex !== null) {
         const info = vertex.get(errorVertex) as { stage: string; text: string };
@@ -83,7 +88,13 @@ export function parseBuildkit(output: string, name: string): BuildOutcome {
     } else if (reason !== '') {
         failure = { stage: null, stageLabel: null, text: null, reason };
     }
-    return { steps, failure };
+    return { stages, failure };
+}
+
+/** `name`: the stage's `--target` name (BuildKit prints it lower-cased). */
+export function parseBuildkit(output: string, name: string): BuildOutcome {
+    const { stages, failure } = readBuildkit(output);
+    return { steps: stages.get(name.toLowerCase()) ?? [], failure };
 }
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();

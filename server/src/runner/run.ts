@@ -14,7 +14,7 @@ import * as path from 'path';
 import type { Analysis } from '../analysis';
 import { chooseBackend, type BackendDecision } from '../build/backend';
 import { shCommand } from '../build/formats';
-import { cacheState, lineOf, parseBuildkit, parseClassic, type BuildOutcome } from '../build/output';
+import { cacheState, lineOf, parseBuildkit, parseBuildkitStages, parseClassic, type BuildOutcome } from '../build/output';
 import { type BackendChoice, type Plan, PlanError, type PlanOptions, planBuild, type PlanStage } from '../build/plan';
 import { probeEngine } from './engine';
 import { type Docker, runDocker } from './process';
@@ -128,19 +128,31 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             notice(`no saved cache at ${plan.tarball} yet (first run?); building without it`);
         }
     } else if (!plan.local && plan.builder === 'classic') {
+        // Every stage's cache image is pulled at once (the daemon fetches a layer shared by
+        // several images once); the findings are reported afterwards, in build order.
         // A stage's own tag stays in --cache-from even when its pull failed: this run writes it
         // before any stage that depends on it is built (classic only uses the images it is given).
-        for (const s of plan.stages) {
+        const t0 = Date.now();
+        const pulled = await Promise.all(plan.stages.map(async (s) => {
+            const tried: { ref: string; code: number; output: string }[] = [];
+            for (const ref of s.pull) {
+                const r = await runDocker(docker, ['pull', '-q', ref], { signal: req.signal });
+                tried.push({ ref, code: r.code ?? 1, output: r.output });
+                if (r.code === 0 || interrupted() || classifyRegistryError(r.output) === 'unreachable') { break; }
+            }
+            return tried;
+        }));
+        if (interrupted()) { notice('interrupted'); return EXIT.interrupted; }
+        plan.stages.forEach((s, k) => {
             let got: string | null = null;
             const reasons: string[] = [];
             for (const ref of s.pull) {
                 const host = parseRef(ref).host;
-                if (deadHosts.has(host)) { reasons.push(deadHosts.get(host) as string); continue; }
-                const r = await runDocker(docker, ['pull', '-q', ref], { signal: req.signal });
-                if (interrupted()) { notice('interrupted'); return EXIT.interrupted; }
+                const r = pulled[k].find((t) => t.ref === ref);
+                if (r === undefined) { if (deadHosts.has(host)) { reasons.push(deadHosts.get(host) as string); } continue; }
                 if (r.code === 0) { got = ref; break; }
                 const kind = classifyRegistryError(r.output);
-                if (kind === 'unreachable') {
+                if (kind === 'unreachable' && !deadHosts.has(host)) {
                     const why = `registry ${host} unreachable`;
                     deadHosts.set(host, why);
                     notice(`${why} (${lastLine(r.output)}); building without its cache images`);
@@ -151,7 +163,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             if (got !== null) { say(`stagecraft: pulled cache image ${got}`); } else if (!reasons.every((r) => / unreachable$/.test(r))) {
                 notice(`no cache image for stage ${s.label} (${[...new Set(reasons)].join('; ')}): building it without cache`);
             }
-        }
+        });
+        if (plan.stages.length > 1) { say(`stagecraft: looked for ${plan.stages.length} cache images at once in ${seconds(Date.now() - t0)}`); }
     } else if (!plan.local) {
         const refs = [...new Set(plan.stages.flatMap((s) => s.ownRefs))];
         const presence = new Map<string, Presence>();
@@ -185,97 +198,170 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     const results: StageResult[] = plan.stages.map((stage) => ({ stage, status: 'not built', cached: 0, steps: 0, seconds: 0, size: null, pushed: null }));
     let code: number = EXIT.ok;
     let pushBroken: string | null = null;
-    try {
-        for (const res of results) {
-            const s = res.stage;
-            const n = `[${s.step}/${plan.stages.length}] ${s.label}`;
-            say(`${n}: ${shCommand(s.argv, s.env, docker.bin)}`);
-            const iid = path.join(tmp, `${s.key}.iid`);
-            const t0 = Date.now();
-            const r = await runDocker(docker, [...s.args, '--iidfile', iid, s.argv[s.argv.length - 1]], {
-                env: s.env, signal: req.signal, onOutput: req.quiet ? undefined : (c) => io.stdout.write(c),
-            });
-            res.seconds = (Date.now() - t0) / 1000;
-            const outcome: BuildOutcome = plan.builder === 'classic' ? parseClassic(r.output, s.index) : parseBuildkit(r.output, s.targetName);
-            res.steps = outcome.steps.length;
-            res.cached = outcome.steps.filter((x) => x.cached).length;
-            if (r.aborted || interrupted()) {
-                res.status = 'interrupted';
-                notice(`interrupted: stopped docker while building stage ${s.label}; nothing was tagged for it, earlier stages keep their tags`);
-                code = EXIT.interrupted;
-                break;
-            }
-            const id = r.code === 0 && fs.existsSync(iid) ? fs.readFileSync(iid, 'utf8').trim() : '';
-            if (r.code !== 0 || id === '') {
-                res.status = 'failed';
-                if (r.spawnError) { notice(`cannot run ${docker.bin}: ${r.spawnError.message}`); code = EXIT.docker; break; }
-                if (req.quiet) { io.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
-                const f = outcome.failure;
-                let idx = s.index;
-                if (f?.stage !== null && f?.stage !== undefined && req.analysis.stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
-                    const hit = plan.stages.find((p) => p.targetName.toLowerCase() === f.stageLabel || p.key === f.stageLabel);
-                    if (hit) { idx = hit.index; }
-                }
-                const st = req.analysis.stages[idx];
-                const line = lineOf(st, f?.text ?? null);
-                const what = f?.text ? ` (${f.text.length > 70 ? f.text.slice(0, 67) + '...' : f.text})` : '';
-                const why = f?.reason || lastLine(r.output) || `docker exited with ${r.code}`;
-                if (/Cannot connect to the Docker daemon|error during connect/i.test(why)) {
-                    notice(`lost the Docker daemon while building stage ${s.label}: ${why}`);
-                    code = EXIT.docker;
-                    break;
-                }
-                notice(`stage ${st.name ?? '#' + idx} failed at ${req.options.dockerfile}:${line}${what}: ${why}`);
-                notice(`fix that instruction (docker's output above has the details) and run the build again; images already built keep their tags`);
-                code = EXIT.buildFailed;
-                break;
-            }
-            for (const t of [s.ref, ...s.tags]) {
-                const tr = await runDocker(docker, ['tag', id, t]);
-                if (tr.code !== 0) { notice(`could not tag ${id} as ${t}: ${lastLine(tr.output)}`); code = EXIT.buildFailed; }
-            }
-            if (code !== EXIT.ok) { res.status = 'failed'; break; }
-            res.status = cacheState(outcome);
-            const size = await runDocker(docker, ['image', 'inspect', '--format', '{{.Size}}', id]);
-            res.size = size.code === 0 ? Number(size.output.trim()) || null : null;
-            say(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : ''));
+    /** Pushes run one after another, each as soon as its stage is built, while later stages build. */
+    let pushes: Promise<void> = Promise.resolve();
+    let started = 0;
+    /** The stage a failed build stopped at. */
+    let failedIndex = null as number | null;
+    let lastOutput = '';
 
-            // 4. push as we go: a later failing stage does not lose the cache of earlier ones
-            if (s.push.length > 0) {
-                if (pushBroken !== null) { res.pushed = 'skipped'; continue; }
-                if (plan.builder === 'buildkit' && res.status === 'hit' && s.push.every((p) => remotePresent.has(p))) {
-                    // Re-pushing a fully cached image would replace a good inline cache with one that
-                    // lost its layers' records (BuildKit 0.8), the every-other-build loss.
-                    res.pushed = 'skipped';
-                    say(`${n} ... unchanged: the registry's copy is kept`);
-                    continue;
-                }
-                for (const p of s.push) {
-                    const dead = deadHosts.get(parseRef(p).host);
-                    if (dead !== undefined) {
-                        pushBroken = `push of ${p} not tried: ${dead} since the start of this build`;
-                        notice(pushBroken);
-                        notice('the images are built and tagged locally; nothing was deleted');
-                        res.pushed = 'failed';
-                        break;
-                    }
-                    const pr = await runDocker(docker, ['push', p], { signal: req.signal });
-                    if (interrupted()) { notice('interrupted while pushing; the registry keeps its previous tag'); code = EXIT.interrupted; break; }
-                    if (pr.code !== 0) {
-                        const host = parseRef(p).host;
-                        const kind = classifyRegistryError(pr.output);
-                        pushBroken = kind === 'auth'
-                            ? `push of ${p} failed: registry ${host} refused the credentials (${lastLine(pr.output)}). Run \`docker login ${host}\` (in CI, log in before stagecraft build)`
-                            : `push of ${p} failed: ${lastLine(pr.output)}${kind === 'unreachable' ? ` (registry ${host} unreachable)` : ''}`;
-                        notice(pushBroken);
-                        notice('the images are built and tagged locally; nothing was deleted');
-                        res.pushed = 'failed';
-                        break;
-                    }
-                    res.pushed = 'yes';
-                }
-                if (code === EXIT.interrupted) { break; }
+    /**
+     * Builds one stage and tags it. Returns docker's output, or null when the run stops (`code`
+     * says why). `known`: the stage's cache state as the target's build saw it (BuildKit).
+     */
+    const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>): Promise<string | null> => {
+        const s = res.stage;
+        const n = `[${++started}/${plan.stages.length}] ${s.label}`;
+        say(`${n}${what}: ${shCommand(s.argv, s.env, docker.bin)}`);
+        const iid = path.join(tmp, `${s.key}.iid`);
+        const t0 = Date.now();
+        const r = await runDocker(docker, [...s.args, '--iidfile', iid, s.argv[s.argv.length - 1]], {
+            env: s.env, signal: req.signal, onOutput: req.quiet ? undefined : (c) => io.stdout.write(c),
+        });
+        res.seconds = (Date.now() - t0) / 1000;
+        lastOutput = r.output;
+        const outcome: BuildOutcome = plan.builder === 'classic' ? parseClassic(r.output, s.index) : parseBuildkit(r.output, s.targetName);
+        res.steps = outcome.steps.length;
+        res.cached = outcome.steps.filter((x) => x.cached).length;
+        if (r.aborted || interrupted()) {
+            res.status = 'interrupted';
+            notice(`interrupted: stopped docker while building stage ${s.label}; nothing was tagged for it${started > 1 ? ', stages built before keep their tags' : ''}`);
+            code = EXIT.interrupted;
+            return null;
+        }
+        const id = r.code === 0 && fs.existsSync(iid) ? fs.readFileSync(iid, 'utf8').trim() : '';
+        if (r.code !== 0 || id === '') {
+            res.status = 'failed';
+            if (r.spawnError) { notice(`cannot run ${docker.bin}: ${r.spawnError.message}`); code = EXIT.docker; return null; }
+            if (req.quiet) { io.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
+            const f = outcome.failure;
+            let idx = s.index;
+            if (f?.stage !== null && f?.stage !== undefined && req.analysis.stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
+                const hit = plan.stages.find((p) => p.targetName.toLowerCase() === f.stageLabel || p.key === f.stageLabel || (p.name === null && `stage-${p.index}` === f.stageLabel));
+                if (hit) { idx = hit.index; }
             }
+            // The row of the stage that failed says so (BuildKit builds a target's stages in one go).
+            const failedRow = results.find((x) => x.stage.index === idx);
+            if (failedRow !== undefined && failedRow !== res) { failedRow.status = 'failed'; res.status = 'not built'; }
+            failedIndex = idx;
+            const st = req.analysis.stages[idx];
+            const line = lineOf(st, f?.text ?? null);
+            const shown = f?.text ? ` (${f.text.length > 70 ? f.text.slice(0, 67) + '...' : f.text})` : '';
+            const why = f?.reason || lastLine(r.output) || `docker exited with ${r.code}`;
+            if (/Cannot connect to the Docker daemon|error during connect/i.test(why)) {
+                notice(`lost the Docker daemon while building stage ${s.label}: ${why}`);
+                code = EXIT.docker;
+                return null;
+            }
+            notice(`stage ${st.name ?? '#' + idx} failed at ${req.options.dockerfile}:${line}${shown}: ${why}`);
+            code = EXIT.buildFailed;
+            return null;
+        }
+        for (const t of [s.ref, ...s.tags]) {
+            const tr = await runDocker(docker, ['tag', id, t]);
+            if (tr.code !== 0) { notice(`could not tag ${id} as ${t}: ${lastLine(tr.output)}`); code = EXIT.buildFailed; }
+        }
+        if (code !== EXIT.ok) { res.status = 'failed'; return null; }
+        if (known !== undefined) { Object.assign(res, known); } else { res.status = cacheState(outcome); }
+        const size = await runDocker(docker, ['image', 'inspect', '--format', '{{.Size}}', id]);
+        res.size = size.code === 0 ? Number(size.output.trim()) || null : null;
+        const ran = known !== undefined ? ' (its steps ran in the target\'s build)' : '';
+        say(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : ''));
+        return r.output;
+    };
+
+    /** BuildKit: a fully cached stage whose images the registry has is not pushed again. */
+    const unchangedInRegistry = (res: StageResult) =>
+        plan.builder === 'buildkit' && res.status === 'hit' && res.stage.push.length > 0 && res.stage.push.every((p) => remotePresent.has(p));
+
+    // 4. push as we go: a later failing stage does not lose the cache of earlier ones
+    const push = (res: StageResult): void => {
+        const s = res.stage;
+        if (s.push.length === 0) { return; }
+        if (unchangedInRegistry(res)) {
+            // Re-pushing a fully cached image would replace a good inline cache with one that
+            // lost its layers' records (BuildKit 0.8), the every-other-build loss.
+            res.pushed = 'skipped';
+            say(`[${s.label}] unchanged: the registry's copy is kept`);
+            return;
+        }
+        pushes = pushes.then(async () => {
+            if (pushBroken !== null || code === EXIT.interrupted) { res.pushed = 'skipped'; return; }
+            for (const p of s.push) {
+                const dead = deadHosts.get(parseRef(p).host);
+                if (dead !== undefined) {
+                    pushBroken = `push of ${p} not tried: ${dead} since the start of this build`;
+                    notice(pushBroken);
+                    notice('the images are built and tagged locally; nothing was deleted');
+                    res.pushed = 'failed';
+                    return;
+                }
+                const pr = await runDocker(docker, ['push', p], { signal: req.signal });
+                if (interrupted()) { notice('interrupted while pushing; the registry keeps its previous tag'); code = EXIT.interrupted; return; }
+                if (pr.code !== 0) {
+                    const host = parseRef(p).host;
+                    const kind = classifyRegistryError(pr.output);
+                    pushBroken = kind === 'auth'
+                        ? `push of ${p} failed: registry ${host} refused the credentials (${lastLine(pr.output)}). Run \`docker login ${host}\` (in CI, log in before stagecraft build)`
+                        : `push of ${p} failed: ${lastLine(pr.output)}${kind === 'unreachable' ? ` (registry ${host} unreachable)` : ''}`;
+                    notice(pushBroken);
+                    notice('the images are built and tagged locally; nothing was deleted');
+                    res.pushed = 'failed';
+                    return;
+                }
+                res.pushed = 'yes';
+            }
+        });
+    };
+
+    try {
+        const target = results[results.length - 1];
+        if (plan.builder === 'buildkit' && results.length > 1) {
+            // BuildKit: one build of the target runs every stage it needs (independent ones in
+            // parallel) and reports each stage's cache state. A stage is then built on its own
+            // only to get its own image: to tag it on this engine (no registry), or to push it
+            // when it changed or the registry lacks it. A no-change job is one build.
+            const out = await buildStage(target, ' (the target first: one build checks every stage)');
+            const failed = out === null && code === EXIT.buildFailed && failedIndex !== null;
+            if (out !== null || failed) {
+                if (out !== null) { push(target); }
+                // After a failure: keep what did build. The stages that do not depend on the
+                // failing one get their images (from the build cache the failed run filled) and
+                // are pushed, so the next run starts from them.
+                const broken = new Set<number>(failed ? [failedIndex as number] : []);
+                for (const res of results) {
+                    if (res.stage.dependsOn.some((d) => broken.has(d))) { broken.add(res.stage.index); }
+                }
+                const failure = code;
+                code = EXIT.ok;
+                const seen = parseBuildkitStages(lastOutput);
+                for (const res of results.slice(0, -1)) {
+                    const s = res.stage;
+                    if (broken.has(s.index)) { continue; }
+                    const steps = seen.get(s.name !== null ? s.name.toLowerCase() : `stage-${s.index}`);
+                    const known = steps === undefined ? undefined
+                        : { status: cacheState({ steps }), steps: steps.length, cached: steps.filter((x) => x.cached).length };
+                    const wanted = plan.local || (s.push.length > 0 && !(known?.status === 'hit' && s.push.every((p) => remotePresent.has(p))));
+                    if (known !== undefined && !wanted) {
+                        Object.assign(res, known);
+                        if (s.push.length > 0) { res.pushed = 'skipped'; }
+                        say(`[${++started}/${plan.stages.length}] ${s.label} ... ${known.status === 'hit' ? 'cached' : known.status === 'miss' ? 'built' : `built (${known.cached} of ${known.steps} steps cached)`} in the target's build${s.push.length > 0 ? '; the registry\'s copy is kept' : ''}`);
+                        continue;
+                    }
+                    if (await buildStage(res, failed ? ' (keeping what built before the failure)' : '', failed ? undefined : known) === null) { break; }
+                    push(res);
+                }
+                if (code === EXIT.ok) { code = failure; }
+            }
+        } else {
+            for (const res of results) {
+                if (await buildStage(res) === null) { break; }
+                push(res);
+            }
+        }
+        await pushes;
+        if (code === EXIT.buildFailed) {
+            notice(`fix that instruction (docker's output above has the details) and run the build again; images already built keep their tags`);
         }
         if (code === EXIT.ok && pushBroken !== null) { code = EXIT.publish; }
 
