@@ -109,7 +109,8 @@ function stagecraft(backend) {
         const r = await run(process.execPath, args, {
             env: { STAGECRAFT_DOCKER: DOCKER },
             onLine: (line, t) => {
-                if (/^\[\d+\/\d+\] \S+: /.test(line)) { if (firstStart === null) firstStart = t; open = t; return; }
+                // `[1/4] app: <command>`, or with a note: `[1/4] app (the target first: ...): <command>`
+                if (/^\[\d+\/\d+\] \S+(?: \([^)]*\))?: /.test(line)) { if (firstStart === null) firstStart = t; open = t; return; }
                 if (/^\[\d+\/\d+\] \S+ \.\.\. (cached|built|partial)/.test(line) && open !== null) { buildMs += t - open; open = null; lastEnd = t; }
             },
         });
