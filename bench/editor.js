@@ -7,11 +7,15 @@
  * Measured through LSP: time from a `didChange` to the published diagnostics (the server waits
  * 60 ms after the last change before it computes them: that debounce is part of the number),
  * hover, code lens, document symbols, references (p50 / p95), the server's RSS (/proc/<pid>/status).
+ * Code lenses come in two requests: `textDocument/codeLens` lists every lens of the document
+ * without its command (the "code lens" figure and target), then the editor resolves the lenses on
+ * screen (`codeLens/resolve`, one request per lens, sent together); that is timed separately for
+ * a screenful of SCREEN_STAGES stages, and so is the sum: what one lens paint costs.
  * Baselines, in this process on the same text: a bare dockerfile-ast parse (the floor), and
  * dockerfile-utils / dockerfile-language-service doing their own validation, hover and symbols
  * (what Microsoft's Docker extension runs).
  *
- * Usage: node bench/editor.js [--quick] [--json FILE]
+ * Usage: node bench/editor.js [--quick] [--sizes 50,200,1000] [--no-fixture] [--json FILE]
  * Exits non-zero when the benchmark breaks (server dies, a request fails, wrong answers), never
  * on a missed target (printed as MISSED).
  */
@@ -26,11 +30,28 @@ const { LspClient, fileUri } = require(path.join(OUT, 'test', 'protocol', 'lspCl
 const { generateDockerfile } = require('./generate');
 
 const argv = process.argv.slice(2);
-if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write('usage: node bench/editor.js [--quick] [--json FILE]\n'); process.exit(0); }
+if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write([
+        'usage: node bench/editor.js [--quick] [--sizes 50,200,1000] [--no-fixture] [--json FILE]',
+        '  --quick       50 / 200 stages, few iterations (CI smoke test); writes no JSON unless --json',
+        '  --sizes LIST  generated documents of these stage counts (default 50,200,1000; quick: 50,200)',
+        '  --no-fixture  skip the largest real fixture',
+        '  --json FILE   where to write the results (default bench/results/editor-latest.json on a full run',
+        '                with the default sizes)',
+        '',
+    ].join('\n'));
+    process.exit(0);
+}
 const quick = argv.includes('--quick');
 const jsonArg = argv.indexOf('--json');
-const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : quick ? null : path.join(__dirname, 'results', 'editor-latest.json');
-const SIZES = quick ? [50, 200] : [50, 200, 1000];
+const sizesArg = argv.indexOf('--sizes');
+const customSizes = sizesArg >= 0 ? String(argv[sizesArg + 1] || '').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : null;
+if (customSizes && customSizes.length === 0) { process.stderr.write('--sizes: a comma-separated list of stage counts, e.g. --sizes 1000\n'); process.exit(2); }
+const withFixture = !argv.includes('--no-fixture');
+const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : quick || customSizes || !withFixture ? null : path.join(__dirname, 'results', 'editor-latest.json');
+const SIZES = customSizes ?? (quick ? [50, 200] : [50, 200, 1000]);
+/** Stages on one screen: ~4.4 lines per generated stage, so 25 stages (50 lenses) is more than a 50-line editor shows. */
+const SCREEN_STAGES = 25;
 const CHANGES = quick ? 5 : 30;
 const REQUESTS = quick ? 10 : 100;
 const RUNS = quick ? 5 : 20;
@@ -122,6 +143,35 @@ function baselines(text, pos) {
     return out;
 }
 
+/**
+ * Code lenses as the editor shows them: the list, then `codeLens/resolve` of the lenses of
+ * SCREEN_STAGES consecutive stages (one request per lens, all sent at once, as VS Code does for
+ * the lenses in the viewport), at a different place of the file each time.
+ */
+async function timeLensScreens(client, td, label) {
+    const list = await client.request('textDocument/codeLens', { textDocument: td });
+    const out = { lensCount: list.length, lensBytes: Buffer.byteLength(JSON.stringify(list)) };
+    const screen = SCREEN_STAGES * 2;
+    const resolveT = [];
+    const totalT = [];
+    for (let i = 0; i < REQUESTS + 3; i++) {
+        const t0 = now();
+        const lenses = await client.request('textDocument/codeLens', { textDocument: td });
+        const from = lenses.length <= screen ? 0 : Math.floor(((i * 7919) % 1000) / 1000 * (lenses.length - screen)) & ~1;
+        const t1 = now();
+        const resolved = await Promise.all(lenses.slice(from, from + screen).map((l) => client.request('codeLens/resolve', l)));
+        const t2 = now();
+        if (i === 0 && !resolved.every((l) => l && l.command && typeof l.command.title === 'string' && l.command.title.length > 0 && /^stagecraft\./.test(l.command.command))) {
+            problems.push(`${label}: codeLens/resolve gave an unexpected answer: ${JSON.stringify(resolved).slice(0, 200)}`);
+        }
+        if (i >= 3) { resolveT.push(t2 - t1); totalT.push(t2 - t0); }
+        out.screenLenses = resolved.length;
+    }
+    out.lensResolve = { p50: p50(resolveT), p95: p95(resolveT) };
+    out.lensPaint = { p50: p50(totalT), p95: p95(totalT) };
+    return out;
+}
+
 /** One server, one document: didChange -> diagnostics, then warm requests. */
 async function throughServer(label, text, general) {
     const client = await LspClient.start({ initializationOptions: { otherDockerExtension: !general }, settings: {} });
@@ -167,7 +217,8 @@ async function throughServer(label, text, general) {
         const td = { uri };
         res.hover = await timeReq('textDocument/hover', (i) => ({ textDocument: td, position: pos.hover[i % pos.hover.length] }), (r) => r !== null);
         if (!general) {
-            res.codeLens = await timeReq('textDocument/codeLens', () => ({ textDocument: td }), (r) => Array.isArray(r) && r.length > 0);
+            res.codeLens = await timeReq('textDocument/codeLens', () => ({ textDocument: td }), (r) => Array.isArray(r) && r.length > 0 && r.every((l) => l.command === undefined));
+            Object.assign(res, await timeLensScreens(client, td, label));
             res.symbols = await timeReq('textDocument/documentSymbol', () => ({ textDocument: td }), (r) => Array.isArray(r) && r.length > 0);
             res.references = await timeReq('textDocument/references', (i) => ({ textDocument: td, position: pos.refs[i % pos.refs.length], context: { includeDeclaration: true } }), (r) => Array.isArray(r) && r.length > 0);
         }
@@ -185,11 +236,11 @@ async function main() {
     const started = now();
     console.log(`editor latency benchmark (${quick ? 'quick' : 'full'}): ${CHANGES} changes, ${REQUESTS} requests per kind, in-process baselines interleaved (medians of ${RUNS}-${RUNS * 3} rounds); node ${process.version}`);
     const docs = SIZES.map((n) => ({ label: `${n} stages`, stages: n, text: generateDockerfile(n) }));
-    const fx = largestFixture();
+    const fx = withFixture ? largestFixture() : null;
     if (fx) {
         const text = fs.readFileSync(fx, 'utf8');
         docs.push({ label: `fixture ${path.basename(fx)}`, stages: positions(text).froms.length, text });
-    } else problems.push('no Dockerfile fixture found under test/fixtures');
+    } else if (withFixture) problems.push('no Dockerfile fixture found under test/fixtures');
 
     const rows = [];
     for (const d of docs) {
@@ -214,6 +265,13 @@ async function main() {
         console.log(`${r.label.padEnd(32)} ${f1(l.openMs).padStart(6)}   ${pp(l.diagnostics).padEnd(24)} ${pp(l.hover)} ${pp(l.codeLens)} ${pp(l.symbols)} ${pp(l.references)} ${f1(l.rssMB).padStart(6)}`);
     }
     console.log(`* includes the server's ${DEBOUNCE_MS} ms debounce after the last change`);
+    console.log(`codeLens = the list request alone (every lens of the document, without commands; then the editor resolves those on screen):`);
+    console.log('document                          lenses  list KB   list          resolve one screen**   list + resolve one screen');
+    for (const r of rows) {
+        const l = r.lsp;
+        console.log(`${r.label.padEnd(32)} ${String(l.lensCount).padStart(7)} ${f1(l.lensBytes / 1024).padStart(8)}   ${pp(l.codeLens)} ${pp(l.lensResolve).padEnd(22)} ${pp(l.lensPaint)}`);
+    }
+    console.log(`** codeLens/resolve of the lenses of ${SCREEN_STAGES} consecutive stages (${SCREEN_STAGES * 2} requests sent together, as VS Code does for the viewport)`);
     console.log('\n=== with the general Dockerfile features too (no other Docker extension: dockerfile-utils validation in the diagnostics) ===');
     for (const r of rows) {
         const g = r.general;
@@ -229,7 +287,7 @@ async function main() {
         t(r.base.analysisVsValidate < 1, `analysis < dockerfile-utils validate (${r.label})`, `${f2(r.base.analysis)} ms vs ${f2(r.base.validate)} ms: ${f2(r.base.analysisVsValidate)}x`);
     }
     const big = rows.filter((r) => r.stages >= 1000)[0] || rows.filter((r) => /stages$/.test(r.label)).slice(-1)[0];
-    const note = big.stages >= 1000 ? '' : ` [quick: ${big.label}, the target is for 1,000]`;
+    const note = big.stages >= 1000 ? '' : ` [${quick ? 'quick: ' : ''}${big.label}, the target is for 1,000]`;
     t(big.lsp.hover.p95 < 5, `hover p95 < 5 ms${note}`, `${f2(big.lsp.hover.p95)} ms (${big.label})`);
     t(big.lsp.codeLens.p95 < 5, `code lens p95 < 5 ms${note}`, `${f2(big.lsp.codeLens.p95)} ms (${big.label})`);
     t(big.lsp.rssMB < 150, `server RSS < 150 MB with the file open${note}`, `${f1(big.lsp.rssMB)} MB (${big.label}); with general features ${f1(big.general.rssMB)} MB`);

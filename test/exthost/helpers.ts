@@ -94,8 +94,18 @@ export function stagecraftDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
     return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'stagecraft');
 }
 
+/** Lenses resolve in a second request (the server sends them without commands), up to this many. */
+const LENS_RESOLVE_COUNT = 10_000;
+
+/**
+ * The code lenses of a document, resolved (`itemResolveCount`: without it VS Code's command returns
+ * the lenses as the server listed them, without commands). VS Code returns them in the order their
+ * resolves finished; sorted here by line, then command id (the build lens before the summary, the
+ * server's order).
+ */
 export async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
-    return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, LENS_RESOLVE_COUNT)) ?? [];
+    return lenses.sort((a, b) => a.range.start.line - b.range.start.line || (a.command?.command ?? '').localeCompare(b.command?.command ?? ''));
 }
 
 /** Titles of the lenses on a 0-based line. */

@@ -173,6 +173,15 @@ export class LspClient {
         return this.connection.sendRequest(method, params) as Promise<R>;
     }
 
+    /**
+     * The code lenses of a document, resolved: `textDocument/codeLens` (lenses without commands),
+     * then `codeLens/resolve` of every lens, sent together (VS Code does so for those on screen).
+     */
+    async resolvedCodeLenses<L = unknown>(uri: string): Promise<L[]> {
+        const lenses = await this.request<unknown[] | null>('textDocument/codeLens', { textDocument: { uri } });
+        return Promise.all((lenses ?? []).map((lens) => this.request<L>('codeLens/resolve', lens)));
+    }
+
     version(uri: string): number {
         return this.versions.get(uri) ?? 0;
     }

@@ -8,6 +8,10 @@ import { completionContext } from '../../server/src/features/completion';
 import { editDistance, looksLikeImage } from '../../server/src/features/diagnostics';
 import { ValidationCode } from 'dockerfile-utils';
 import { DUPLICATE_BUILD_STAGE_NAME_CODE, mergeCompletions, mergeFolding } from '../../server/src/features/general';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../../server/src/analysis';
+import { encodeLensData, lensData, LensKind, provideCodeLenses, resolveCodeLens } from '../../server/src/features/codeLens';
+import { DocumentKeys } from '../../server/src/lsp/documents';
 
 describe('buildCommandFor', () => {
     const s = defaultSettings();
@@ -101,5 +105,56 @@ describe('merging with the general service', () => {
     });
     it('folding: ours first, same lines once', () => {
         assert.deepEqual(mergeFolding([{ startLine: 0, endLine: 3 }], [{ startLine: 0, endLine: 3 }, { startLine: 1, endLine: 2 }]), [{ startLine: 0, endLine: 3 }, { startLine: 1, endLine: 2 }]);
+    });
+});
+
+describe('code lens data and resolve', () => {
+    it('one integer per lens: document key, stage index and kind survive the round trip', () => {
+        for (const [key, index, kind] of [[1, 0, LensKind.build], [1, 999, LensKind.summary], [2 ** 31 - 1, 2 ** 21 - 1, LensKind.summary], [0, 5, LensKind.build]] as const) {
+            const data = encodeLensData(key, index, kind);
+            assert.ok(Number.isSafeInteger(data));
+            assert.deepEqual(lensData({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data }), { documentKey: key, stageIndex: index, kind });
+        }
+        assert.equal(encodeLensData(1, 999, LensKind.summary), 4196303, 'seven digits for the first document');
+        assert.throws(() => encodeLensData(2 ** 31, 0, LensKind.build), RangeError);
+        assert.throws(() => encodeLensData(1, 2 ** 21, LensKind.build), RangeError);
+        for (const data of [undefined, null, 'x', -1, 0.5, [1, 2, 0], {}, 2 ** 53]) assert.equal(lensData({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data }), null, JSON.stringify(data));
+        assert.equal(lensData(null), null);
+    });
+
+    it('provideCodeLenses gives unresolved lenses; resolveCodeLens fills in the command from the analysis', () => {
+        const text = 'FROM alpine:3.20 AS base\nRUN echo\nFROM base AS app\n';
+        const doc = TextDocument.create('file:///ws/Dockerfile', 'dockerfile', 1, text);
+        const analysis = analyze(text);
+        const list = provideCodeLenses(doc, analysis, { textDocument: { uri: doc.uri } }, defaultSettings(), 7);
+        assert.deepEqual(list.map((l) => [l.range.start.line, l.command, lensData(l)]), [
+            [0, undefined, { documentKey: 7, stageIndex: 0, kind: LensKind.build }],
+            [0, undefined, { documentKey: 7, stageIndex: 0, kind: LensKind.summary }],
+            [2, undefined, { documentKey: 7, stageIndex: 1, kind: LensKind.build }],
+            [2, undefined, { documentKey: 7, stageIndex: 1, kind: LensKind.summary }],
+        ]);
+        assert.deepEqual(list.map((l) => resolveCodeLens(doc, analysis, l).command), [
+            { title: '$(play) Build with cache', command: 'stagecraft.buildStage', arguments: [doc.uri, 0, 'base'] },
+            { title: 'used by 1', command: 'stagecraft.showStage', arguments: [doc.uri, 0, 'base'] },
+            { title: '$(play) Build with cache', command: 'stagecraft.buildStage', arguments: [doc.uri, 1, 'app'] },
+            { title: 'build target', command: 'stagecraft.showStage', arguments: [doc.uri, 1, 'app'] },
+        ]);
+        // against an analysis without that stage: an empty title, not an exception
+        const shorter = analyze('FROM alpine:3.20 AS base\n');
+        assert.deepEqual(resolveCodeLens(doc, shorter, list[3]!), { range: list[3]!.range, command: { title: '', command: '' } });
+    });
+
+    it('DocumentKeys: one key per open document, never reused', () => {
+        const keys = new DocumentKeys();
+        const a = keys.key('file:///a');
+        assert.equal(keys.key('file:///a'), a);
+        const b = keys.key('file:///b');
+        assert.notEqual(a, b);
+        assert.equal(keys.uri(b), 'file:///b');
+        keys.delete('file:///a');
+        assert.equal(keys.uri(a), undefined);
+        const again = keys.key('file:///a');
+        assert.ok(again !== a && again !== b);
+        assert.equal(keys.uri(again), 'file:///a');
     });
 });

@@ -37,7 +37,7 @@ describe('settings: per document, re-read on change, re-analysed', () => {
         assert.equal(republished.version, 1);
         assert.deepEqual(unusedLines(republished.diagnostics as Diag[]), [18, 21]);
         assert.ok(c.configurationRequests > asked, 'the settings were asked for again');
-        const lenses = await c.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+        const lenses = await c.resolvedCodeLenses<Lens>(uri);
         assert.deepEqual(lenses.filter((_, i) => i % 2 === 1).map((l) => l.command.title), [
             'alias · used by 2', 'split-step · used by 1', 'builder-app · used by 3', 'tested-app · build target', 'unused by test', 'unused by test',
         ]);

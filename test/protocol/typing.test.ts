@@ -40,7 +40,7 @@ async function probe(c: LspClient, uri: string, text: string, cursor: Pos): Prom
     const td = { textDocument: { uri } };
     const [hover, lenses, symbols, completion, folding] = await Promise.all([
         c.request<{ contents: { kind: string; value: string }; range?: Range } | null>('textDocument/hover', { ...td, position: cursor }),
-        c.request<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }[]>('textDocument/codeLens', td),
+        c.resolvedCodeLenses<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }>(uri),
         c.request<{ name: string; kind: number; range: Range; selectionRange: Range; children?: unknown[] }[]>('textDocument/documentSymbol', td),
         c.request<{ label: string; textEdit?: { range: Range; newText: string } }[] | null>('textDocument/completion', { ...td, position: cursor }),
         c.request<{ startLine: number; endLine: number }[]>('textDocument/foldingRange', td),
@@ -131,8 +131,9 @@ for (const otherDockerExtension of [false, true]) {
             assert.equal(final.version, c.version(uri));
             const ours = final.diagnostics.filter((d) => d.source === 'stagecraft').map((d) => [d.code, d.range.start.line]);
             assert.deepEqual(ours, [['unused-stage', 17]]);
-            const lenses = await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+            const lenses = await c.resolvedCodeLenses<{ command: { title: string } }>(uri);
             assert.equal(lenses.length, 10);
+            assert.ok(lenses.every((l) => l.command.title.length > 0), 'every lens resolves to a title');
         });
 
         it('deletes it again from the end, and pastes a broken file in the middle', async () => {

@@ -80,3 +80,37 @@ export class SettingsCache {
         this.entries.clear();
     }
 }
+
+/**
+ * Small numbers standing for open documents, for payloads that must stay tiny and carry no URI
+ * (a code lens's `data`: `codeLens/resolve` does not say which document the lens is from).
+ * A key is never reused in the process, so a lens of a closed document never finds another one.
+ */
+export class DocumentKeys {
+    private readonly keys = new Map<string, number>();
+    private readonly uris = new Map<number, string>();
+    private next = 1;
+
+    /** The key of `uri`, handed out on first use. */
+    key(uri: string): number {
+        let k = this.keys.get(uri);
+        if (k === undefined) {
+            k = this.next++;
+            this.keys.set(uri, k);
+            this.uris.set(k, uri);
+        }
+        return k;
+    }
+
+    /** The URI of a key, or undefined when the key is unknown or its document was closed. */
+    uri(key: number): string | undefined {
+        return this.uris.get(key);
+    }
+
+    delete(uri: string): void {
+        const k = this.keys.get(uri);
+        if (k === undefined) return;
+        this.keys.delete(uri);
+        this.uris.delete(k);
+    }
+}

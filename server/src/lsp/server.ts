@@ -18,6 +18,7 @@ import {
     createConnection,
     type CancellationToken,
     type CodeAction,
+    type CodeLens,
     type Command,
     type CompletionItem,
     type DocumentLink,
@@ -31,7 +32,7 @@ import type { Analysis } from '../analysis';
 import { parseInitializationOptions, SETTINGS_SECTION, type StagecraftInitializationOptions } from '../common/protocol';
 import { defaultSettings, normalizeSettings, type StagecraftSettings } from '../common/settings';
 import { provideCodeActions } from '../features/codeActions';
-import { provideCodeLenses } from '../features/codeLens';
+import { emptyLens, lensData, provideCodeLenses, resolveCodeLens } from '../features/codeLens';
 import { provideCompletion, STAGECRAFT_COMPLETION_DATA } from '../features/completion';
 import { provideDefinition } from '../features/definition';
 import { provideDiagnostics } from '../features/diagnostics';
@@ -53,7 +54,7 @@ import { provideHover, type FeatureEnv } from '../features/hover';
 import { provideReferences } from '../features/references';
 import { prepareRename, provideRename } from '../features/rename';
 import { provideDocumentSymbols } from '../features/symbols';
-import { AnalysisCache, SettingsCache } from './documents';
+import { AnalysisCache, DocumentKeys, SettingsCache } from './documents';
 
 /** At most this many diagnostics are published for one document version. */
 export const MAX_DIAGNOSTICS = 200;
@@ -101,6 +102,9 @@ const settingsCache = new SettingsCache(async (uri) => {
     const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
     return normalizeSettings(raw);
 });
+
+/** Small keys for open documents: a code lens's `data` names its document by one. */
+const documentKeys = new DocumentKeys();
 
 async function settingsFor(uri: string): Promise<StagecraftSettings> {
     try {
@@ -168,17 +172,21 @@ function serve<P extends { textDocument: { uri: string } }, R>(
     return guard(feature, () => fallback,
         (p: P) => ({ uri: p.textDocument.uri, version: () => documents.get(p.textDocument.uri)?.version ?? '-' }),
         async (params, token) => {
-            const uri = params.textDocument.uri;
-            if (!documents.get(uri)) return fallback;
-            const settings = await settingsFor(uri);
-            if (token.isCancellationRequested) throw new Cancelled();
-            // The document may have changed while the settings were fetched: use the latest.
-            const document = documents.get(uri);
-            if (!document) return fallback;
-            const analysis = analyses.get(document, settings);
-            const ctx: Ctx = { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env };
-            return fn(ctx, params);
+            const ctx = await contextOf(params.textDocument.uri, token);
+            return ctx ? fn(ctx, params) : fallback;
         });
+}
+
+/** The context of an open document (null when it is not open): its latest version, settings, analysis. */
+async function contextOf(uri: string, token: CancellationToken): Promise<Ctx | null> {
+    if (!documents.get(uri)) return null;
+    const settings = await settingsFor(uri);
+    if (token.isCancellationRequested) throw new Cancelled();
+    // The document may have changed while the settings were fetched: use the latest.
+    const document = documents.get(uri);
+    if (!document) return null;
+    const analysis = analyses.get(document, settings);
+    return { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env };
 }
 
 const nowhere = () => ({ uri: '-', version: () => '-' });
@@ -218,7 +226,7 @@ connection.onInitialize((params): InitializeResult => {
     const capabilities: ServerCapabilities = {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeLensProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
@@ -317,6 +325,7 @@ documents.onDidClose((e) => {
     publishedVersion.delete(uri);
     settingsCache.delete(uri);
     analyses.delete(uri);
+    documentKeys.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
@@ -328,8 +337,31 @@ connection.onHover(serve('hover', null, (ctx, params) => {
     return mergeHover(ours, gen);
 }));
 
+// Lenses come without commands (a range and one number each; 2,000 at 1,000 stages) and are
+// resolved one by one, by VS Code only for those on screen. The number names the document by its
+// key, the stage by its index, and which of its two lenses it is.
 connection.onCodeLens(serve('codeLens', [], (ctx, params) =>
-    ctx.settings.features.codeLens ? provideCodeLenses(ctx.document, ctx.analysis, params, ctx.settings) : []));
+    ctx.settings.features.codeLens ? provideCodeLenses(ctx.document, ctx.analysis, params, ctx.settings, documentKeys.key(ctx.document.uri)) : []));
+
+/** The document a lens's `data` points at, for the resolve handler and its log line. */
+const lensUri = (lens: CodeLens): string | undefined => {
+    const data = lensData(lens);
+    return data ? documentKeys.uri(data.documentKey) : undefined;
+};
+
+// A lens of a closed document, of a stage that no longer exists, or with the feature turned off
+// resolves to an empty title (VS Code logs an error for a resolved lens without a command).
+connection.onCodeLensResolve(guard('codeLensResolve', (lens: CodeLens) => emptyLens(lens),
+    (lens: CodeLens) => {
+        const uri = lensUri(lens) ?? '-';
+        return { uri, version: () => documents.get(uri)?.version ?? '-' };
+    },
+    async (lens: CodeLens, token) => {
+        const uri = lensUri(lens);
+        const ctx = uri === undefined ? null : await contextOf(uri, token);
+        if (!ctx || !ctx.settings.features.codeLens) return emptyLens(lens);
+        return resolveCodeLens(ctx.document, ctx.analysis, lens);
+    }));
 
 connection.onDefinition(serve('definition', null, (ctx, params) => {
     const ours = ctx.settings.features.navigation ? provideDefinition(ctx.document, ctx.analysis, params) : null;
