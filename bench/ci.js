@@ -187,6 +187,10 @@ async function main() {
                         fs.writeFileSync(logFile, j.log);
                         console.log(`  ! ${s} failed (exit ${j.code}); log ${logFile}; ${attempt < 2 ? 'retrying (a shared engine: another test may have removed an image mid-build)' : 'giving up'}`);
                     }
+                    if (process.env.STAGECRAFT_BENCH_KEEP_LOGS === '1') {
+                        fs.mkdirSync(LOGS, { recursive: true });
+                        fs.writeFileSync(path.join(LOGS, `job-${process.pid}-${run}-${scenario}-${s}.log`), j.log ?? '');
+                    }
                     const row = { run, scenario, strategy: s, code: j.code, total: j.total, pull: j.pull, build: j.build, push: j.push, pulled: j.bytes.pulled, pushed: j.bytes.pushed, stages: j.stages, retried, notes: j.notes };
                     jobs.push(row);
                     if (j.code !== 0) broken.push(`${s} / ${scenario} / run ${run} failed three times (exit ${j.code})`);

@@ -111,6 +111,8 @@ describe('planBuild: exact docker argv per backend', () => {
             '--cache-from', `${REPO}:base--buildkit`, '--cache-from', `${REPO}:deps--buildkit`, '--cache-from', `${REPO}:app--buildkit`,
             '-t', `${REPO}:build--buildkit`, '.',
         ]);
+        // The target's build runs first and checks every stage: the latest stages' images first, its own last.
+        assert.deepEqual(stage(p, 'app').cacheFrom, [`${REPO}:deps--buildkit`, `${REPO}:base--buildkit`, `${REPO}:app--buildkit`]);
     });
 
     it('per-branch tags fall back to the default branch', () => {

@@ -281,10 +281,16 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
             pull = own;
         } else if (backend === 'buildkit' && !local) {
             // BuildKit 0.8 sometimes fails to use a layer record one image has while another
-            // image of the same build has it (tested): every stage image of the plan is a source,
-            // its own first, then its ancestors', then the others'.
+            // image of the same build has it (tested): every stage image of the plan is a source.
+            // A stage's own build (after the target's): its own first, then its ancestors', then
+            // the others'. The target's build, which runs first and checks every stage: the
+            // stages latest in the build order first (their images carry the longest chains of
+            // earlier stages' steps), its own last. Measured on the benchmark's manifest change:
+            // 1 of deps' 4 steps reused this way, 0 with the target's own image first.
             const others = needed.filter((d) => d !== i && !ancestors.includes(d));
-            cacheFrom = [...own, ...ancestors.flatMap(refsOf), ...others.flatMap(refsOf)].filter((r) => !missing.has(r));
+            cacheFrom = (i === target
+                ? [...[...buildOrder].filter((d) => d !== i).reverse().flatMap(refsOf), ...own]
+                : [...own, ...ancestors.flatMap(refsOf), ...others.flatMap(refsOf)]).filter((r) => !missing.has(r));
         } else if (backend === 'buildx') {
             const scope = `${componentSafe(options.project)}-${keys[i]}`;
             if (buildxCache === 'registry') {

@@ -89,12 +89,27 @@ function lastLine(output: string): string {
     return output.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-1)[0] ?? '';
 }
 
+/** HEAD checks of cache image refs, all at once. */
+async function presenceOf(refs: string[], env: NodeJS.ProcessEnv): Promise<Map<string, Presence>> {
+    const presence = new Map<string, Presence>();
+    await Promise.all(refs.map(async (r) => { presence.set(r, await probeRef(r, env).catch((): Presence => 'unknown')); }));
+    return presence;
+}
+
 export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): Promise<number> {
     const say = (s: string) => { io.stdout.write(s + '\n'); };
     const notice = (s: string) => { io.stderr.write(`stagecraft: ${s}\n`); };
     const interrupted = () => req.signal?.aborted === true;
 
-    // 1. the engine and the backend
+    // 1. the engine and the backend. `--backend buildkit` with a registry: the HEAD checks of
+    // step 2 do not depend on the engine, so they run while it is probed.
+    let early: Promise<Map<string, Presence>> | null = null;
+    if (req.backend === 'buildkit' && req.options.cacheRepo) {
+        try {
+            const refs = [...new Set(planBuild(req.analysis, req.text, { ...req.options, backend: 'buildkit' }).stages.flatMap((s) => s.ownRefs))];
+            early = presenceOf(refs, docker.env);
+        } catch { /* the plan error is reported below */ }
+    }
     const engine = await probeEngine(docker, req.backend === 'buildx');
     if (!engine.ok) { notice(engine.message); return EXIT.docker; }
     const decision: BackendDecision = chooseBackend(req.backend, { cacheRepo: req.options.cacheRepo, cacheDirGiven: req.cacheDirGiven }, engine.facts);
@@ -167,8 +182,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         if (plan.stages.length > 1) { say(`stagecraft: looked for ${plan.stages.length} cache images at once in ${seconds(Date.now() - t0)}`); }
     } else if (!plan.local) {
         const refs = [...new Set(plan.stages.flatMap((s) => s.ownRefs))];
-        const presence = new Map<string, Presence>();
-        await Promise.all(refs.map(async (r) => { presence.set(r, await probeRef(r, docker.env)); }));
+        let presence = early !== null ? await early : new Map<string, Presence>();
+        if (!refs.every((r) => presence.has(r))) { presence = await presenceOf(refs, docker.env); }
         for (const s of plan.stages) {
             const states = s.ownRefs.map((r) => presence.get(r) as Presence);
             for (const r of s.ownRefs) {
@@ -204,6 +219,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     /** The stage a failed build stopped at. */
     let failedIndex = null as number | null;
     let lastOutput = '';
+    /** Built images, for one `docker image inspect` of their sizes at the end. */
+    const imageIds = new Map<StageResult, string>();
 
     /**
      * Builds one stage and tags it. Returns docker's output, or null when the run stops (`code`
@@ -263,8 +280,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         }
         if (code !== EXIT.ok) { res.status = 'failed'; return null; }
         if (known !== undefined) { Object.assign(res, known); } else { res.status = cacheState(outcome); }
-        const size = await runDocker(docker, ['image', 'inspect', '--format', '{{.Size}}', id]);
-        res.size = size.code === 0 ? Number(size.output.trim()) || null : null;
+        imageIds.set(res, id);
         const ran = known !== undefined ? ' (its steps ran in the target\'s build)' : '';
         say(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : ''));
         return r.output;
@@ -359,7 +375,13 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                 push(res);
             }
         }
+        const ids = [...new Set(imageIds.values())];
+        const sizes = ids.length === 0 ? null : runDocker(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...ids]);
         await pushes;
+        if (sizes !== null) {
+            const bySha = new Map((await sizes).output.split('\n').map((l) => l.trim().split(' ')).filter((p) => p.length === 2).map(([i, n]) => [i, Number(n) || null]));
+            for (const [res, id] of imageIds) { res.size = bySha.get(id) ?? null; }
+        }
         if (code === EXIT.buildFailed) {
             notice(`fix that instruction (docker's output above has the details) and run the build again; images already built keep their tags`);
         }
