@@ -2,17 +2,22 @@
  * Dockerfile text -> stage graph, following BuildKit's semantics.
  *
  * Parsing is `dockerfile-ast`'s; this module only reads its tree. One pass over the instructions,
- * maps for name look-ups: linear in the size of the file. Never throws: `analyzeUnsafe` is
- * wrapped so that a bug here degrades to an empty analysis with a problem, not a crash.
+ * maps for name look-ups: linear in the size of the file. An instruction's arguments come from
+ * `tokens.ts` (dockerfile-ast's own tokenisation, done once, in one pass, without its allocations:
+ * the library redoes it on every `getArguments()`), not from the library's getters; what the
+ * parser already keeps (flags and JSON strings of RUN/COPY/ADD) is read from the tree.
+ * Never throws: `analyzeUnsafe` is wrapped so that a bug here degrades to an empty analysis with a
+ * problem, not a crash.
  */
-import { DockerfileParser, type Argument, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
+import { DockerfileParser, type Argument, type Comment, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import type {
     Analysis, AnalyzeOptions, ContextCopy, GlobalArg, HeavyStep, InstructionInfo, Stage, StageRef, TestStep,
 } from './model';
 import { expandWord } from './expand';
-import { findHeavy, findTests, isBroadSource } from './commands';
+import { findCommands, isBroadSource } from './commands';
 import { classify } from './patterns';
+import { commentContent, joinValues, LineIndex, newTokens, readFlags, tokenize, type FlagToken, type Tokens } from './tokens';
 
 export const DEFAULT_PLATFORM = 'linux/amd64';
 
@@ -37,8 +42,32 @@ function emptyAnalysis(options: AnalyzeOptions, message: string): Analysis {
     };
 }
 
-/** `os/arch[/variant]` -> the automatic platform ARGs with the given prefix, or null if malformed. */
-export function platformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Record<string, string> | null {
+const lastPlatform = {
+    TARGET: { platform: null as string | null, args: null as Readonly<Record<string, string>> | null },
+    BUILD: { platform: null as string | null, args: null as Readonly<Record<string, string>> | null },
+};
+const platformMemo = { TARGET: new Map<string, Readonly<Record<string, string>> | null>(), BUILD: new Map<string, Readonly<Record<string, string>> | null>() };
+
+/**
+ * `os/arch[/variant]` -> the automatic platform ARGs with the given prefix, or null if malformed.
+ * Memoised (every analysis asks for the same one or two): the result is shared, never modify it.
+ */
+export function platformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Readonly<Record<string, string>> | null {
+    const last = lastPlatform[prefix];
+    if (last.platform === platform) { return last.args; }
+    const memo = platformMemo[prefix];
+    let args = memo.get(platform);
+    if (args === undefined) {
+        if (memo.size >= 32) { memo.clear(); }
+        args = computePlatformArgs(platform, prefix);
+        memo.set(platform, args);
+    }
+    last.platform = platform;
+    last.args = args;
+    return args;
+}
+
+function computePlatformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Record<string, string> | null {
     const parts = platform.split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/i.test(p))) { return null; }
     const [os, arch, variant = ''] = parts;
@@ -54,12 +83,56 @@ function line1(r: Range): number {
     return r.start.line + 1;
 }
 
+/*
+ * The analysis runs as a few small phase functions rather than one big one: V8 optimises a
+ * function after an amount of work that grows with its size, so small functions with the loops
+ * get optimised within the first analyses an editor runs (one big function ran unoptimised for
+ * the first ~30 analyses of a 50-stage file). Loops over arrays are indexed for the same reason
+ * (cheaper than iterators before optimisation).
+ */
 function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
     const dockerfile = DockerfileParser.parse(text);
     const escapeChar = dockerfile.getEscapeCharacter();
     const problems: Analysis['problems'] = [];
+    const args = readGlobalArgs(dockerfile, options, escapeChar, problems);
 
-    // --- platform and global ARGs -------------------------------------------------------------
+    const doc: Doc = { text, index: new LineIndex(text), escapeChar, escape: escapeChar.charCodeAt(0), tokens: newTokens(), lines: null, commands: null };
+    const firstByName = new Map<string, number>();
+    const stages = readStages(dockerfile.getFROMs(), doc, firstByName, args.fromLookup);
+    if (stages.length === 0) {
+        problems.push({ code: 'no-stages', message: 'the Dockerfile has no FROM instruction', range: null });
+    }
+    readInstructions(dockerfile.getInstructions(), stages, firstByName, doc);
+    linkStages(stages, firstByName);
+
+    // Comments right above each FROM: the BuildKit-style description.
+    attachDescriptions(dockerfile, stages, doc.index);
+
+    // --- target and reachability ---------------------------------------------------------------
+    let target: number | null = stages.length > 0 ? stages.length - 1 : null;
+    if (options.target !== undefined && options.target !== '' && stages.length > 0) {
+        target = findStage(stages, firstByName, options.target);
+        if (target === null) {
+            problems.push({ code: 'unknown-target', message: `target stage "${options.target}" is not in the Dockerfile`, range: null });
+        }
+    }
+    const unused = reach(stages, target);
+
+    classify(stages);
+
+    return { target, platform: args.platform, buildPlatform: args.buildPlatform, stages, unused, globalArgs: args.globalArgs, problems, escapeChar };
+}
+
+interface GlobalArgs {
+    platform: string;
+    buildPlatform: string;
+    globalArgs: GlobalArg[];
+    /** What a variable in a FROM expands to: undefined when not declared, null when unknown. */
+    fromLookup: (n: string) => string | null | undefined;
+}
+
+/** The platform ARGs, then the ARGs before the first FROM (with `--build-arg` overrides). */
+function readGlobalArgs(dockerfile: Dockerfile, options: AnalyzeOptions, escapeChar: string, problems: Analysis['problems']): GlobalArgs {
     let platform = options.platform || DEFAULT_PLATFORM;
     let targetArgs = platformArgs(platform, 'TARGET');
     if (!targetArgs) {
@@ -74,13 +147,17 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
         buildPlatform = platform;
         buildArgsAuto = platformArgs(buildPlatform, 'BUILD')!;
     }
-    const values = new Map<string, string | null>();
-    for (const [k, v] of Object.entries({ ...targetArgs, ...buildArgsAuto })) { values.set(k, v); }
+    // The values of the ARGs declared so far, over the platform ARGs (whose records are shared: not copied).
+    const declared = new Map<string, string | null>();
+    const platformValue = (name: string): string | undefined => Object.prototype.hasOwnProperty.call(buildArgsAuto, name) ? buildArgsAuto![name]
+        : Object.prototype.hasOwnProperty.call(targetArgs, name) ? targetArgs![name] : undefined;
+    const lookup = (name: string): string | null | undefined => declared.has(name) ? declared.get(name)! : platformValue(name);
     const overrides = options.buildArgs ?? {};
-    const lookup = (name: string): string | null | undefined => values.has(name) ? values.get(name)! : undefined;
     const uncertain = new Set<string>();
     const globalArgs: GlobalArg[] = [];
-    for (const arg of dockerfile.getInitialARGs()) {
+    const initial = dockerfile.getInitialARGs();
+    for (let k = 0; k < initial.length; k++) {
+        const arg = initial[k];
         const prop = arg.getProperty();
         if (!prop) { continue; }
         const name = prop.getName();
@@ -93,54 +170,69 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
             const ex = expandWord(raw, (n) => uncertain.has(n) ? null : lookup(n), escapeChar);
             value = ex.value;
             certain = ex.certain;
-        } else if (values.has(name)) {
-            value = values.get(name)!; // `ARG TARGETOS` re-declares an automatic ARG
+        } else if (lookup(name) !== undefined) {
+            value = lookup(name)!; // `ARG TARGETOS` re-declares an automatic ARG
             certain = !uncertain.has(name);
         } else {
             value = null; // declared without a value: empty for BuildKit, unknown to us
             certain = false;
         }
         if (certain) { uncertain.delete(name); } else { uncertain.add(name); }
-        values.set(name, value);
+        declared.set(name, value);
         globalArgs.push({
             name, default: raw === null ? null : expandWord(raw, () => undefined, escapeChar).value,
             value: uncertain.has(name) ? null : value, line: line1(arg.getRange()), range: arg.getRange(),
         });
     }
     const fromLookup = (n: string): string | null | undefined => uncertain.has(n) ? null : lookup(n);
+    return { platform, buildPlatform, globalArgs, fromLookup };
+}
 
-    // --- stages --------------------------------------------------------------------------------
-    const froms = dockerfile.getFROMs();
+/** One stage per FROM; fills `firstByName` (lower-case name -> first stage with it). */
+function readStages(froms: From[], doc: Doc, firstByName: Map<string, number>, fromLookup: (n: string) => string | null | undefined): Stage[] {
     const stages: Stage[] = [];
-    const firstByName = new Map<string, number>();
-    const lines = text.split(/\r?\n/);
-    const loneCR = /\r(?!\n)/.test(text);
-    froms.forEach((from, index) => {
-        const parts = readFrom(from, escapeChar, loneCR ? null : lines);
+    for (let index = 0; index < froms.length; index++) {
+        const from = froms[index];
+        const parts = readFrom(from, doc);
         const name = parts.name;
-        if (name && !firstByName.has(name.toLowerCase())) { firstByName.set(name.toLowerCase(), index); }
-        stages.push(newStage(from, parts, index, dockerfile, fromLookup, escapeChar));
-    });
-    if (stages.length === 0) {
-        problems.push({ code: 'no-stages', message: 'the Dockerfile has no FROM instruction', range: null });
+        if (name) {
+            const lower = name.toLowerCase();
+            if (!firstByName.has(lower)) { firstByName.set(lower, index); }
+        }
+        stages.push(newStage(from, parts, index, fromLookup, doc.escapeChar));
     }
+    return stages;
+}
 
-    // Instructions after each FROM belong to that stage.
+/** Instructions after each FROM belong to that stage; each stage's range ends with its last one. */
+function readInstructions(instructions: Instruction[], stages: Stage[], firstByName: Map<string, number>, doc: Doc): void {
     let current = -1;
-    for (const ins of dockerfile.getInstructions()) {
+    let stage: Stage | undefined;
+    let last: Range | null = null;
+    for (let k = 0; k < instructions.length; k++) {
+        const ins = instructions[k];
         const kw = ins.getKeyword();
-        if (kw === 'FROM') { current++; continue; }
-        if (current < 0) { continue; }
-        const stage = stages[current];
-        if (!stage) { continue; }
-        readInstruction(stage, ins, firstByName, stages.length, lines);
+        if (kw === 'FROM') {
+            if (stage && last) { stage.range = { start: stage.range.start, end: last.end }; }
+            current++;
+            stage = stages[current];
+            last = null;
+            continue;
+        }
+        if (current < 0 || !stage) { continue; }
+        last = readInstruction(stage, ins, kw, firstByName, stages.length, doc);
     }
+    if (stage && last) { stage.range = { start: stage.range.start, end: last.end }; }
+}
 
-    // Parents (earlier stages only), then the stage graph.
-    for (const stage of stages) {
+/** Parents (earlier stages only), then the stage graph: dependsOn, externalFrom, usedBy. */
+function linkStages(stages: Stage[], firstByName: Map<string, number>): void {
+    for (let k = 0; k < stages.length; k++) {
+        const stage = stages[k];
         const fromRef = stage.refs[0];
-        if (fromRef && fromRef.resolved !== null && fromRef.resolved.toLowerCase() !== 'scratch') {
-            const i = firstByName.get(fromRef.resolved.toLowerCase());
+        const lower = fromRef && fromRef.resolved !== null ? fromRef.resolved.toLowerCase() : null;
+        if (lower !== null && lower !== 'scratch') {
+            const i = firstByName.get(lower);
             if (i !== undefined && i < stage.index) {
                 stage.parent = i;
                 fromRef.stage = i;
@@ -148,36 +240,28 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
         }
         finishStage(stage);
     }
-    for (const stage of stages) {
-        for (const d of stage.dependsOn) { stages[d].usedBy.push(stage.index); }
+    for (let k = 0; k < stages.length; k++) {
+        const deps = stages[k].dependsOn;
+        for (let j = 0; j < deps.length; j++) { stages[deps[j]].usedBy.push(stages[k].index); }
     }
-    for (const stage of stages) { stage.usedBy = sortedUnique(stage.usedBy); }
+    for (let k = 0; k < stages.length; k++) { stages[k].usedBy = sortedUnique(stages[k].usedBy); }
+}
 
-    // Comments right above each FROM: the BuildKit-style description.
-    attachDescriptions(dockerfile, stages);
-
-    // --- target and reachability ---------------------------------------------------------------
-    let target: number | null = stages.length > 0 ? stages.length - 1 : null;
-    if (options.target !== undefined && options.target !== '' && stages.length > 0) {
-        target = findStage(stages, firstByName, options.target);
-        if (target === null) {
-            problems.push({ code: 'unknown-target', message: `target stage "${options.target}" is not in the Dockerfile`, range: null });
-        }
-    }
+/** Marks what the target needs; returns the indexes of the stages it does not. */
+function reach(stages: Stage[], target: number | null): number[] {
     if (target !== null) {
         const stack = [target];
         while (stack.length > 0) {
             const i = stack.pop()!;
             if (stages[i].reachable) { continue; }
             stages[i].reachable = true;
-            for (const d of stages[i].dependsOn) { if (!stages[d].reachable) { stack.push(d); } }
+            const deps = stages[i].dependsOn;
+            for (let j = 0; j < deps.length; j++) { if (!stages[deps[j]].reachable) { stack.push(deps[j]); } }
         }
     }
-    const unused = stages.filter((s) => !s.reachable).map((s) => s.index);
-
-    classify(stages);
-
-    return { target, platform, buildPlatform, stages, unused, globalArgs, problems, escapeChar };
+    const unused: number[] = [];
+    for (let k = 0; k < stages.length; k++) { if (!stages[k].reachable) { unused.push(stages[k].index); } }
+    return unused;
 }
 
 function findStage(stages: Stage[], firstByName: Map<string, number>, ref: string | number): number | null {
@@ -201,29 +285,56 @@ interface FromParts {
     imageRange: Range | null;
     name: string | null;
     nameRange: Range | null;
+    /** The value of the FROM's only flag when it is `--platform` (`From.getPlatformFlag()`). */
+    platformFlag: string | null;
+}
+
+/** The document as the analysis reads it: text, positions, escape character, reused token arrays. */
+interface Doc {
+    text: string;
+    index: LineIndex;
+    escapeChar: string;
+    /** Char code of the escape character. */
+    escape: number;
+    tokens: Tokens;
+    /** `text.split(/\r?\n/)`, made on first use (heredoc bodies). */
+    lines: string[] | null;
+    /** What `findCommands` found in each RUN script of this file (files repeat their commands). */
+    commands: Map<string, ReturnType<typeof findCommands>> | null;
+}
+
+/** Tokenise an instruction's arguments (`getRawArguments()`: from the keyword's end to the instruction's end). */
+function tokensOf(ins: Instruction, doc: Doc): Tokens {
+    const from = doc.index.offsetAt(ins.getInstructionRange().end);
+    const to = doc.index.offsetAt(ins.getRange().end);
+    return tokenize(doc.text, from, to, doc.escape, doc.tokens);
 }
 
 /**
- * What a FROM says, from ONE tokenisation: dockerfile-ast's getImage(), getImageRange(),
- * getBuildStage() and getBuildStageRange() each re-tokenise the arguments (same results).
- * `lines`: the text's lines, to read a one-line name; null (lone CR line ends) asks the parser.
+ * What a FROM says, from one tokenisation of its arguments: what dockerfile-ast's getImage(),
+ * getImageRange(), getBuildStage(), getBuildStageRange() and getPlatformFlag() give (each of those
+ * re-tokenises).
  */
-function readFrom(from: From, escapeChar: string, lines: string[] | null): FromParts {
-    const args = from.getArguments();
-    const image = args.length > 0 ? joinContinuations(args[0].getValue(), escapeChar) : '';
-    const imageRange = args.length > 0 ? args[0].getRange() : null;
-    const nameRange = args.length > 2 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getRange() : null;
+function readFrom(from: From, doc: Doc): FromParts {
+    const t = tokensOf(from, doc);
+    const flags: FlagToken[] = [];
+    const skip = readFlags('FROM', t, doc.index, true, flags);
+    const n = t.count - skip;
+    const image = n > 0 ? joinContinuations(t.values[skip], doc.escapeChar) : '';
+    const line = from.getRange().start.line; // where the words usually are
+    const imageRange = n > 0 ? doc.index.range(t.starts[skip], t.ends[skip], line) : null;
+    const nameRange = n > 2 && t.values[skip + 1].toUpperCase() === 'AS' ? doc.index.range(t.starts[skip + 2], t.ends[skip + 2], line) : null;
     let name: string | null = null;
     if (nameRange !== null) {
-        const raw = lines !== null && nameRange.start.line === nameRange.end.line
-            ? (lines[nameRange.start.line] ?? '').slice(nameRange.start.character, nameRange.end.character)
-            : from.getBuildStage() ?? '';
-        name = joinContinuations(raw, escapeChar);
+        // getBuildStage(): the text of the range (not the unescaped value), continuations joined.
+        const raw = doc.text.substring(doc.index.offsetAt(nameRange.start), doc.index.offsetAt(nameRange.end));
+        name = joinContinuations(raw, doc.escapeChar);
     }
-    return { image, imageRange, name, nameRange };
+    const platformFlag = flags.length === 1 && flags[0].name === 'platform' ? flags[0].value : null;
+    return { image, imageRange, name, nameRange, platformFlag };
 }
 
-function newStage(from: From, parts: FromParts, index: number, dockerfile: Dockerfile, lookup: (n: string) => string | null | undefined,
+function newStage(from: From, parts: FromParts, index: number, lookup: (n: string) => string | null | undefined,
     escapeChar: string): Stage {
     const range = from.getRange();
     const image = parts.image;
@@ -237,7 +348,6 @@ function newStage(from: From, parts: FromParts, index: number, dockerfile: Docke
         kind: 'from', text: image, resolved, range: imageRange ?? from.getInstructionRange(), line: line1(range),
         stage: null, numeric: false, forward: false, self: false,
     };
-    void dockerfile;
     return {
         index,
         name: parts.name,
@@ -248,7 +358,7 @@ function newStage(from: From, parts: FromParts, index: number, dockerfile: Docke
         from: image,
         imageRange,
         fromResolved: resolved,
-        platformFlag: from.getPlatformFlag()?.getValue() ?? null,
+        platformFlag: parts.platformFlag,
         parent: null,
         refs: [fromRef],
         dependsOn: [],
@@ -269,8 +379,10 @@ function flagsOf(ins: Instruction): Flag[] {
     return typeof f === 'function' ? f.call(ins) : [];
 }
 
+const DIGITS = /^\d+$/;
+
 function resolveRef(text: string, firstByName: Map<string, number>, count: number): number | null {
-    if (/^\d+$/.test(text)) {
+    if (DIGITS.test(text)) {
         const n = Number(text);
         return n < count ? n : null;
     }
@@ -282,7 +394,7 @@ function addRef(stage: Stage, kind: StageRef['kind'], text: string, range: Range
     firstByName: Map<string, number>, count: number): void {
     const target = resolveRef(text, firstByName, count);
     stage.refs.push({
-        kind, text, resolved: text, range, line, stage: target, numeric: /^\d+$/.test(text),
+        kind, text, resolved: text, range, line, stage: target, numeric: DIGITS.test(text),
         forward: target !== null && target > stage.index, self: target === stage.index,
     });
 }
@@ -311,52 +423,100 @@ function argumentsText(argList: Argument[], hd: Heredoc[], lines: string[]): str
     return [head, ...bodies].join('\n');
 }
 
-function readInstruction(stage: Stage, ins: Instruction, firstByName: Map<string, number>, count: number, lines: string[]): void {
-    const keyword = ins.getKeyword();
+/** True when an argument after the flags contains `<<`: a heredoc is possible. */
+function mayHaveHeredoc(t: Tokens, skip: number): boolean {
+    for (let k = skip; k < t.count; k++) { if (t.values[k].includes('<<')) { return true; } }
+    return false;
+}
+
+const NO_FLAGS: FlagToken[] = [];
+
+/** Reads one instruction into its stage; returns its range. */
+function readInstruction(stage: Stage, ins: Instruction, keyword: string, firstByName: Map<string, number>, count: number, doc: Doc): Range {
     const range = ins.getRange();
     const line = line1(range);
-    // dockerfile-ast re-tokenises on every getArguments() call: take them once.
-    const argList = ins.getArguments();
-    const hd = heredocsOf(ins, argList);
-    const args = argumentsText(argList, hd, lines);
+    // Our own tokenisation, as getArguments() would give (dockerfile-ast re-tokenises per call).
+    const t = tokensOf(ins, doc);
+    const skip = readFlags(keyword, t, doc.index, false, NO_FLAGS);
+    let argList: Argument[] | null = null;
+    let hd: Heredoc[] = [];
+    let args: string;
+    if (mayHaveHeredoc(t, skip)) {
+        // Rare: the library's own arguments and heredocs, for the heredoc bodies.
+        argList = ins.getArguments();
+        hd = heredocsOf(ins, argList);
+        doc.lines ??= doc.text.split(/\r?\n/);
+        args = argumentsText(argList, hd, doc.lines);
+    } else {
+        args = joinValues(t, skip);
+    }
     stage.instructions.push({ keyword, args, line, range } satisfies InstructionInfo);
-    stage.range = { start: stage.range.start, end: range.end };
 
     if (keyword === 'COPY' || keyword === 'ADD') {
-        let fromFlag: Flag | null = null;
-        for (const flag of flagsOf(ins)) {
-            if (flag.getName().toLowerCase() === 'from') { fromFlag = flag; }
+        readCopy(stage, ins, keyword, line, range, t, skip, argList, hd, firstByName, count);
+    } else if (keyword === 'RUN') {
+        readRun(stage, ins, args, line, range, firstByName, count, doc);
+    }
+    return range;
+}
+
+/** COPY/ADD: a `--from` reference, or what it copies from the build context. */
+function readCopy(stage: Stage, ins: Instruction, keyword: 'COPY' | 'ADD', line: number, range: Range, t: Tokens, skip: number,
+    argList: Argument[] | null, hd: Heredoc[], firstByName: Map<string, number>, count: number): void {
+    // COPY and ADD are JSON instructions: their flags were read (and kept) while parsing.
+    let fromFlag: Flag | null = null;
+    const flags = flagsOf(ins);
+    for (let k = 0; k < flags.length; k++) {
+        if (flags[k].getName().toLowerCase() === 'from') { fromFlag = flags[k]; }
+    }
+    if (fromFlag) {
+        const value = fromFlag.getValue();
+        const vr = fromFlag.getValueRange();
+        if (value && vr) {
+            addRef(stage, keyword === 'COPY' ? 'copy' : 'add', value, vr, line, firstByName, count);
         }
-        if (fromFlag) {
-            const value = fromFlag.getValue();
-            const vr = fromFlag.getValueRange();
-            if (value && vr) {
-                addRef(stage, keyword === 'COPY' ? 'copy' : 'add', value, vr, line, firstByName, count);
-            }
-            return;
-        }
-        const copy = readContextCopy(ins, argList, hd, keyword, line, range);
-        if (copy) { stage.contextCopies.push(copy); }
         return;
     }
-    if (keyword === 'RUN') {
-        for (const flag of flagsOf(ins)) {
-            if (flag.getName().toLowerCase() !== 'mount') { continue; }
-            for (const opt of flag.getOptions()) {
-                if (opt.getName().toLowerCase() !== 'from') { continue; }
-                const value = opt.getValue();
-                const vr = opt.getValueRange();
-                if (value && vr) { addRef(stage, 'mount', value, vr, line, firstByName, count); }
-            }
+    const words = argList === null ? t.values.slice(skip, t.count) : null;
+    const copy = readContextCopy(ins, words, argList, hd, keyword, line, range);
+    if (copy) { stage.contextCopies.push(copy); }
+}
+
+/** RUN: mount `from=` references, heavy steps and test runs. */
+function readRun(stage: Stage, ins: Instruction, args: string, line: number, range: Range, firstByName: Map<string, number>, count: number,
+    doc: Doc): void {
+    // RUN is a JSON instruction: its flags were read (and kept) while parsing.
+    const flags = flagsOf(ins);
+    for (let k = 0; k < flags.length; k++) {
+        if (flags[k].getName().toLowerCase() !== 'mount') { continue; }
+        const options = flags[k].getOptions();
+        for (let j = 0; j < options.length; j++) {
+            const opt = options[j];
+            if (opt.getName().toLowerCase() !== 'from') { continue; }
+            const value = opt.getValue();
+            const vr = opt.getValueRange();
+            if (value && vr) { addRef(stage, 'mount', value, vr, line, firstByName, count); }
         }
-        const script = runScript(ins, args);
-        const broad = [...stage.contextCopies].reverse().find((c) => c.broad) ?? null;
-        for (const h of findHeavy(script)) {
-            stage.heavySteps.push({ ...h, line, range, afterBroadCopy: broad } satisfies HeavyStep);
+    }
+    const script = runScript(ins, args);
+    doc.commands ??= new Map();
+    let found = doc.commands.get(script);
+    if (found === undefined) {
+        found = findCommands(script);
+        doc.commands.set(script, found);
+    }
+    if (found.heavy.length > 0) {
+        let broad: ContextCopy | null = null;
+        for (let i = stage.contextCopies.length - 1; i >= 0; i--) {
+            if (stage.contextCopies[i].broad) { broad = stage.contextCopies[i]; break; }
         }
-        for (const t of findTests(script)) {
-            stage.testSteps.push({ command: t, line, range } satisfies TestStep);
+        for (let k = 0; k < found.heavy.length; k++) {
+            const h = found.heavy[k];
+            stage.heavySteps.push({ kind: h.kind, tool: h.tool, command: h.command, line, range, afterBroadCopy: broad } satisfies HeavyStep);
         }
+    }
+    for (let k = 0; k < found.tests.length; k++) {
+        stage.testSteps.push({ command: found.tests[k], line, range } satisfies TestStep);
     }
 }
 
@@ -371,12 +531,19 @@ function runScript(ins: Instruction, args: string): string {
     return args;
 }
 
-function readContextCopy(ins: Instruction, argList: Argument[], hd: Heredoc[], keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {
+/**
+ * `argWords`: the argument values after the flags (our tokenisation), or null to take them from
+ * `argList` (the library's, when the instruction may have heredocs).
+ */
+function readContextCopy(ins: Instruction, argWords: string[] | null, argList: Argument[] | null, hd: Heredoc[], keyword: 'COPY' | 'ADD',
+    line: number, range: Range): ContextCopy | null {
     let words: string[];
     const json = (ins as unknown as { getJSONStrings?: () => { getJSONValue(): string }[] }).getJSONStrings;
     const jsonStrings = typeof json === 'function' ? json.call(ins) : [];
     if (jsonStrings.length > 0) {
         words = jsonStrings.map((s) => s.getJSONValue());
+    } else if (argWords !== null || argList === null) {
+        words = argWords ?? [];
     } else {
         let argsList = argList;
         if (hd.length > 0) {
@@ -387,22 +554,30 @@ function readContextCopy(ins: Instruction, argList: Argument[], hd: Heredoc[], k
     }
     if (words.length < 2) { return null; }
     const dest = words[words.length - 1];
-    const sources = words.slice(0, -1).filter((s) => !s.startsWith('<<'));
-    const contextSources = sources.filter((s) => !(keyword === 'ADD' && /^(https?:\/\/|git@|[a-z]+:\/\/)/i.test(s)));
+    // The sources, without heredocs and (ADD) URLs.
+    const contextSources: string[] = [];
+    let broad = false;
+    for (let k = 0; k < words.length - 1; k++) {
+        const s = words[k];
+        if (s.startsWith('<<') || (keyword === 'ADD' && ADD_URL.test(s))) { continue; }
+        contextSources.push(s);
+        broad ||= isBroadSource(s);
+    }
     if (contextSources.length === 0) { return null; }
-    return {
-        keyword, sources: contextSources, dest, broad: contextSources.some(isBroadSource), line, range,
-    };
+    return { keyword, sources: contextSources, dest, broad, line, range };
 }
+const ADD_URL = /^(https?:\/\/|git@|[a-z]+:\/\/)/i;
 
 function sortedUnique(xs: number[]): number[] {
+    if (xs.length < 2) { return xs.slice(); }
     return [...new Set(xs)].sort((a, b) => a - b);
 }
 
 function finishStage(stage: Stage): void {
     const deps: number[] = [];
     const external: string[] = [];
-    for (const ref of stage.refs) {
+    for (let k = 0; k < stage.refs.length; k++) {
+        const ref = stage.refs[k];
         if (ref.stage !== null) {
             if (!ref.self) { deps.push(ref.stage); }
         } else if (ref.kind === 'from') {
@@ -416,23 +591,37 @@ function finishStage(stage: Stage): void {
     stage.externalFrom = external;
 }
 
-function attachDescriptions(dockerfile: Dockerfile, stages: Stage[]): void {
-    const comments = new Map<number, string>();
-    for (const c of dockerfile.getComments()) {
-        comments.set(c.getRange().start.line, c.getContent() ?? '');
-    }
-    const directives = new Set(dockerfile.getDirectives().map((d) => d.getRange().start.line));
-    for (const stage of stages) {
+const FIRST_WORD = /^\S*/;
+
+function attachDescriptions(dockerfile: Dockerfile, stages: Stage[], index: LineIndex): void {
+    const all = dockerfile.getComments();
+    if (all.length === 0) { return; }
+    // By line; a comment's content (its own scan and positions) is read only above a named FROM.
+    const comments = new Map<number, Comment>();
+    for (let k = 0; k < all.length; k++) { comments.set(all[k].getRange().start.line, all[k]); }
+    const directives = new Set<number>();
+    const ds = dockerfile.getDirectives();
+    for (let k = 0; k < ds.length; k++) { directives.add(ds[k].getRange().start.line); }
+    for (let k = 0; k < stages.length; k++) {
+        const stage = stages[k];
         if (!stage.name) { continue; }
+        let l = stage.fromRange.start.line - 1;
+        if (!(l >= 0 && comments.has(l) && !directives.has(l))) { continue; }
         const lines: string[] = [];
-        for (let l = stage.fromRange.start.line - 1; l >= 0 && comments.has(l) && !directives.has(l); l--) {
-            lines.unshift(comments.get(l)!);
+        for (; l >= 0 && comments.has(l) && !directives.has(l); l--) {
+            lines.unshift(commentContent(index, comments.get(l)!.getRange()));
         }
-        if (lines.length === 0) { continue; }
-        const first = lines[0].trim();
-        const word = first.split(/\s+/)[0];
-        if (sameName(word, stage.name)) {
-            stage.description = [first.slice(word.length).trim(), ...lines.slice(1).map((l) => l.trim())].join(' ').trim() || null;
-        }
+        describe(stage, lines);
+    }
+}
+
+/** The description, when the first comment line starts with the stage's name. */
+function describe(stage: Stage, lines: string[]): void {
+    const first = lines[0].trim();
+    const word = FIRST_WORD.exec(first)![0]; // first.split(/\s+/)[0]
+    if (sameName(word, stage.name)) {
+        let d = first.slice(word.length).trim();
+        for (let k = 1; k < lines.length; k++) { d += ' ' + lines[k].trim(); }
+        stage.description = d.trim() || null;
     }
 }

@@ -19,7 +19,7 @@ interface Rule {
 }
 
 // Order matters: the first rule that matches a simple command wins.
-const HEAVY_RULES: Rule[] = [
+export const HEAVY_RULES: readonly Rule[] = [
     { kind: 'system-packages', tool: 'apt-get', re: /^(apt-get|apt)\s+(?:-\S+\s+)*(install|dist-upgrade|upgrade|build-dep)\b/ },
     { kind: 'system-packages', tool: 'apk', re: /^apk\s+(?:-\S+\s+)*(add|upgrade)\b/ },
     { kind: 'system-packages', tool: 'dnf', re: /^(dnf|microdnf|yum|zypper|tdnf)\s+(?:-\S+\s+)*(install|in|groupinstall|upgrade|update)\b/ },
@@ -53,7 +53,7 @@ const HEAVY_RULES: Rule[] = [
     { kind: 'download', tool: 'git', re: /^git\s+clone\b/ },
 ];
 
-const TEST_RULES: RegExp[] = [
+export const TEST_RULES: readonly RegExp[] = [
     /^go\s+test\b/,
     /^(npm|pnpm|bun)\s+(run\s+)?test\b/,
     /^yarn\s+(run\s+)?test\b/,
@@ -77,44 +77,93 @@ const TEST_RULES: RegExp[] = [
  * `--mount`-free prefixes such as `(`.
  */
 export function simpleCommands(script: string): string[] {
-    const parts = script.split(/&&|\|\||[;|&\n]/);
+    // (Most scripts are one command: no split then.)
+    const one = script.indexOf('&') === -1 && script.indexOf('|') === -1 && script.indexOf(';') === -1 && script.indexOf('\n') === -1;
+    const parts = one ? [script] : script.split(SEPARATORS);
     const out: string[] = [];
-    for (let p of parts) {
-        p = p.trim().replace(/^[({]\s*/, '');
-        let changed = true;
-        while (changed) {
-            changed = false;
-            const m = /^(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+|sudo\s+(?:-\S+\s+)*|env\s+|time\s+|exec\s+|nice\s+|command\s+)/.exec(p);
-            if (m) { p = p.slice(m[0].length); changed = true; }
-        }
+    for (let k = 0; k < parts.length; k++) {
+        let p = parts[k].trim();
+        const c = p.charCodeAt(0);
+        if (c === 40 /* ( */ || c === 123 /* { */) { p = p.replace(OPENING, ''); }
+        for (let m = NOISE.exec(p); m !== null; m = NOISE.exec(p)) { p = p.slice(m[0].length); }
         if (p) { out.push(p); }
     }
     return out;
 }
+// (Hoisted: a regular expression literal is a new object on every evaluation.)
+const SEPARATORS = /&&|\|\||[;|&\n]/;
+const OPENING = /^[({]\s*/;
+const NOISE = /^(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+|sudo\s+(?:-\S+\s+)*|env\s+|time\s+|exec\s+|nice\s+|command\s+)/;
+const BLANKS = /\s+/g;
+
+/**
+ * Rules tried in order, as ONE regular expression: `^(?:(R1)|(R2)|...)`. The alternatives are
+ * tried in order at the start, so the first rule that matches wins with the match it would give
+ * alone (every rule is anchored at the start, and nothing follows the alternation), in one native
+ * regexp run instead of one per rule. `groups[i]`: the number of rule i's outer group.
+ */
+interface Combined {
+    re: RegExp;
+    groups: number[];
+}
+
+function combine(rules: readonly RegExp[]): Combined {
+    const groups: number[] = [];
+    let next = 1;
+    const alternatives = rules.map((re) => {
+        groups.push(next);
+        next += new RegExp(re.source + '|').exec('')!.length; // its own groups + the outer one
+        return '(' + re.source + ')';
+    });
+    return { re: new RegExp('^(?:' + alternatives.join('|') + ')'), groups };
+}
+
+/** Index of the first rule matching `cmd`, and the match; null when none does. */
+function firstRule(c: Combined, cmd: string): { rule: number; text: string } | null {
+    // test() first: most commands match no rule, and it builds no match array (of every rule's groups).
+    if (!c.re.test(cmd)) { return null; }
+    const m = c.re.exec(cmd);
+    if (m === null) { return null; }
+    for (let i = 0; i < c.groups.length; i++) {
+        if (m[c.groups[i]] !== undefined) { return { rule: i, text: m[0] }; }
+    }
+    return null;
+}
+
+const HEAVY = combine(HEAVY_RULES.map((r) => r.re));
+const TESTS = combine(TEST_RULES);
+
+function heavyIn(cmd: string): HeavyMatch | null {
+    const m = firstRule(HEAVY, cmd);
+    if (m === null) { return null; }
+    const rule = HEAVY_RULES[m.rule];
+    return { kind: rule.kind, tool: rule.tool, command: m.text.replace(BLANKS, ' ').trim() };
+}
+
+function testIn(cmd: string): string | null {
+    const m = firstRule(TESTS, cmd);
+    return m === null ? null : m.text.replace(BLANKS, ' ').trim();
+}
 
 export function findHeavy(script: string): HeavyMatch[] {
-    const found: HeavyMatch[] = [];
-    for (const cmd of simpleCommands(script)) {
-        for (const rule of HEAVY_RULES) {
-            const m = rule.re.exec(cmd);
-            if (m) {
-                found.push({ kind: rule.kind, tool: rule.tool, command: m[0].replace(/\s+/g, ' ').trim() });
-                break;
-            }
-        }
-    }
-    return found;
+    return findCommands(script).heavy;
 }
 
 export function findTests(script: string): string[] {
-    const found: string[] = [];
+    return findCommands(script).tests;
+}
+
+/** `findHeavy` and `findTests` of one script, splitting it into simple commands once. */
+export function findCommands(script: string): { heavy: HeavyMatch[]; tests: string[] } {
+    const heavy: HeavyMatch[] = [];
+    const tests: string[] = [];
     for (const cmd of simpleCommands(script)) {
-        for (const re of TEST_RULES) {
-            const m = re.exec(cmd);
-            if (m) { found.push(m[0].replace(/\s+/g, ' ').trim()); break; }
-        }
+        const h = heavyIn(cmd);
+        if (h) { heavy.push(h); }
+        const t = testIn(cmd);
+        if (t !== null) { tests.push(t); }
     }
-    return found;
+    return { heavy, tests };
 }
 
 /** The files each package manager reads to install dependencies (globs on the base name). */
@@ -146,7 +195,8 @@ function globToRegExp(glob: string): RegExp {
     return new RegExp('^' + glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
 }
 
-const MANIFEST_RES = ALL_MANIFESTS.map(globToRegExp);
+/** One regular expression for "matches one of the manifest globs" (the alternatives are anchored as a group). */
+const MANIFEST_RE = new RegExp('^(?:' + ALL_MANIFESTS.map((g) => globToRegExp(g).source.slice(1, -1)).join('|') + ')$', 'i');
 /** Concrete names for the manifest globs: `requirements*.txt` -> `requirements.txt`. */
 const MANIFEST_PROBES = ALL_MANIFESTS.map((m) => m.replace(/[*?]/g, ''));
 
@@ -155,9 +205,30 @@ const MANIFEST_PROBES = ALL_MANIFESTS.map((m) => m.replace(/[*?]/g, ''));
  * `requirements.txt`, `*.csproj`, ... (a pattern that can only match such files counts too).
  */
 export function isManifestPath(source: string): boolean {
+    return memo(manifestMemo, source, isManifestPathUncached);
+}
+
+/**
+ * Memoised per source text: Dockerfiles repeat the same few sources (`.`, `go.mod`, `package*.json`),
+ * and the answers take a dozen regular expressions. Bounded: cleared when it grows past 512 names.
+ */
+const manifestMemo = new Map<string, boolean>();
+const broadMemo = new Map<string, boolean>();
+
+function memo(cache: Map<string, boolean>, key: string, compute: (key: string) => boolean): boolean {
+    let v = cache.get(key);
+    if (v === undefined) {
+        if (cache.size >= 512) { cache.clear(); }
+        v = compute(key);
+        cache.set(key, v);
+    }
+    return v;
+}
+
+function isManifestPathUncached(source: string): boolean {
     const base = source.replace(/\/+$/, '').split('/').pop() ?? '';
     if (base === '' || base === '.' || base === '*') { return false; }
-    if (MANIFEST_RES.some((re) => re.test(base))) { return true; }
+    if (MANIFEST_RE.test(base)) { return true; }
     // A glob such as `package*.json`, `requirements*.txt` or `.npmrc*` that matches a manifest and
     // starts with enough of its name that it cannot also take the sources.
     if (/[*?]/.test(base)) {
@@ -174,6 +245,10 @@ export function isManifestPath(source: string): boolean {
  * file name).
  */
 export function isBroadSource(source: string): boolean {
+    return memo(broadMemo, source, isBroadSourceUncached);
+}
+
+function isBroadSourceUncached(source: string): boolean {
     const s = source.trim();
     if (s === '' || s.startsWith('<<')) { return false; }
     if (/^(\.|\.\/|\*|\.\/\*|\/|\.\.?\/?\*?)$/.test(s)) { return true; }

@@ -20,6 +20,10 @@ const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
 export function expandWord(text: string, lookup: VariableLookup, escapeChar = '\\'): Expansion {
+    // Nothing to expand, unescape or unquote (most image names): the text itself.
+    if (text.indexOf('$') === -1 && text.indexOf('"') === -1 && text.indexOf("'") === -1 && text.indexOf(escapeChar) === -1) {
+        return { value: text, certain: true };
+    }
     const state = { certain: true };
     const value = expandInner(text, lookup, escapeChar, state, true);
     return { value, certain: state.certain };
@@ -33,6 +37,18 @@ function expandInner(text: string, lookup: VariableLookup, escapeChar: string,
         const c = text[i];
         if (quote === "'") {
             if (c === "'") { quote = null; } else { out += c; }
+            continue;
+        }
+        if (c !== escapeChar && c !== '"' && c !== "'" && c !== '$') {
+            // A run of characters that mean nothing here is copied as it is, in one slice.
+            let j = i + 1;
+            while (j < text.length) {
+                const d = text[j];
+                if (d === escapeChar || d === '"' || d === "'" || d === '$') { break; }
+                j++;
+            }
+            out += text.slice(i, j);
+            i = j - 1;
             continue;
         }
         if (c === escapeChar && i + 1 < text.length) {
