@@ -10,7 +10,7 @@
  * continuations, `\ ` followed by blanks, and its quirks) and `ModifiableInstruction.getFlags()`,
  * but yields plain offsets and turns only the offsets the analysis needs into positions.
  *
- * The contract is dockerfile-ast's own output: `test/unit/tokens.test.ts` compares both on
+ * The contract is dockerfile-ast's own output: `test/unit/differential.test.ts` compares both on
  * thousands of random and mutated instructions (values, ranges, flags, `getArguments()` after the
  * flags). Pure; never throws.
  */
