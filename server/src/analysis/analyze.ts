@@ -42,29 +42,23 @@ function emptyAnalysis(options: AnalyzeOptions, message: string): Analysis {
     };
 }
 
+/** The last answer per prefix: every analysis of a session asks for the same platforms. */
 const lastPlatform = {
     TARGET: { platform: null as string | null, args: null as Readonly<Record<string, string>> | null },
     BUILD: { platform: null as string | null, args: null as Readonly<Record<string, string>> | null },
 };
-const platformMemo = { TARGET: new Map<string, Readonly<Record<string, string>> | null>(), BUILD: new Map<string, Readonly<Record<string, string>> | null>() };
 
 /**
  * `os/arch[/variant]` -> the automatic platform ARGs with the given prefix, or null if malformed.
- * Memoised (every analysis asks for the same one or two): the result is shared, never modify it.
+ * The result may be shared between calls: never modify it.
  */
 export function platformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Readonly<Record<string, string>> | null {
     const last = lastPlatform[prefix];
-    if (last.platform === platform) { return last.args; }
-    const memo = platformMemo[prefix];
-    let args = memo.get(platform);
-    if (args === undefined) {
-        if (memo.size >= 32) { memo.clear(); }
-        args = computePlatformArgs(platform, prefix);
-        memo.set(platform, args);
+    if (last.platform !== platform) {
+        last.args = computePlatformArgs(platform, prefix);
+        last.platform = platform;
     }
-    last.platform = platform;
-    last.args = args;
-    return args;
+    return last.args;
 }
 
 function computePlatformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Record<string, string> | null {
@@ -568,9 +562,14 @@ function readContextCopy(ins: Instruction, argWords: string[] | null, argList: A
 }
 const ADD_URL = /^(https?:\/\/|git@|[a-z]+:\/\/)/i;
 
+/** `xs` sorted, without repeats: `xs` itself, in place (callers pass arrays of their own). */
 function sortedUnique(xs: number[]): number[] {
-    if (xs.length < 2) { return xs.slice(); }
-    return [...new Set(xs)].sort((a, b) => a - b);
+    if (xs.length < 2) { return xs; }
+    xs.sort((a, b) => a - b);
+    let n = 1;
+    for (let k = 1; k < xs.length; k++) { if (xs[k] !== xs[n - 1]) { xs[n++] = xs[k]; } }
+    xs.length = n;
+    return xs;
 }
 
 function finishStage(stage: Stage): void {

@@ -104,6 +104,8 @@ const BLANKS = /\s+/g;
  */
 interface Combined {
     re: RegExp;
+    /** The same without capturing groups: the quick "does any rule match" (no capture registers to fill). */
+    any: RegExp;
     groups: number[];
 }
 
@@ -115,13 +117,17 @@ function combine(rules: readonly RegExp[]): Combined {
         next += new RegExp(re.source + '|').exec('')!.length; // its own groups + the outer one
         return '(' + re.source + ')';
     });
-    return { re: new RegExp('^(?:' + alternatives.join('|') + ')'), groups };
+    const re = new RegExp('^(?:' + alternatives.join('|') + ')');
+    // `(` -> `(?:` is safe only without escaped parentheses and character classes (none in the rules).
+    const plain = rules.every((r) => !/\\\(|\[/.test(r.source));
+    const any = plain ? new RegExp('^(?:' + rules.map((r) => r.source.replace(/\((?!\?)/g, '(?:')).join('|') + ')') : re;
+    return { re, any, groups };
 }
 
 /** Index of the first rule matching `cmd`, and the match; null when none does. */
 function firstRule(c: Combined, cmd: string): { rule: number; text: string } | null {
     // test() first: most commands match no rule, and it builds no match array (of every rule's groups).
-    if (!c.re.test(cmd)) { return null; }
+    if (!c.any.test(cmd)) { return null; }
     const m = c.re.exec(cmd);
     if (m === null) { return null; }
     for (let i = 0; i < c.groups.length; i++) {

@@ -78,7 +78,7 @@ function whoRefers(stages: Stage[]): Referrers {
 
 /** alias, builder-app and inner-base: what the other stages do with this one. */
 function labelUsed(stages: Stage[], s: Stage, r: Referrers): void {
-    s.patterns = [];
+    if (s.patterns.length > 0) { s.patterns = []; }
     const users = r.byNameUsers[s.index];
     const alias = isAliasShaped(s) && s.name !== null && users !== undefined && users.length > 0;
     if (alias) {
