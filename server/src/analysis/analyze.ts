@@ -55,7 +55,8 @@ const lastPlatform = {
 export function platformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Readonly<Record<string, string>> | null {
     const last = lastPlatform[prefix];
     if (last.platform !== platform) {
-        last.args = computePlatformArgs(platform, prefix);
+        const args = computePlatformArgs(platform, prefix);
+        last.args = args === null ? null : Object.freeze(args);
         last.platform = platform;
     }
     return last.args;
