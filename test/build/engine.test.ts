@@ -13,7 +13,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { probeRef } from '../../server/src/runner/registry';
+import { imageLabels, probeRef } from '../../server/src/runner/registry';
+import { INPUTS_LABEL } from '../../server/src/runner/inputs';
 import { cli, cliProcess, summary } from '../support/cli';
 import {
     BASE_IMAGE, docker, dockerBin, dockerSkip, freshEngine, type Registry, registryHas, startRegistry, tempDir, waitFor, writeTree,
@@ -89,6 +90,8 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
             assert.equal(summary(cold.stdout).get('deps'), 'miss', cold.all);
             assert.doesNotMatch(cold.all, /UNUSED-STAGE-RAN|TESTS-PASSED/);
             assert.doesNotMatch(cold.all, /importing cache manifest/);
+            // An empty registry: every stage is built in order, each pushed while the next builds.
+            if (backend === 'buildkit') { assert.deepEqual(builds(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout); }
 
             fs.writeFileSync(path.join(dir, 'src/a.txt'), 'hello again\n');
             fresh();
@@ -102,7 +105,8 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
 
             for (let i = 1; i <= 3; i++) {
                 fresh();
-                const again = await cli(args, { cwd: dir, env: env() });
+                // --no-skip: the cache itself is under test here, not the no-change shortcut (below).
+                const again = await cli(backend === 'buildkit' ? [...args.slice(0, 1), '--no-skip', ...args.slice(1)] : args, { cwd: dir, env: env() });
                 assert.equal(again.code, 0, again.all);
                 assertStages(again.stdout, { base: 'hit', deps: 'hit', build: 'hit', app: 'hit' }, `no-change rebuild ${i} on a fresh engine`);
                 assert.doesNotMatch(again.stderr, /no cache image/);
@@ -111,6 +115,68 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
             }
         });
     }
+
+    it('buildkit --push: a job whose inputs did not change builds, pushes and pulls nothing; any input change builds', async () => {
+        const dir = project();
+        fs.writeFileSync(path.join(dir, '.dockerignore'), 'ignored/\n');
+        const cacheDir = tempDir('stagecraft-cachedir-');
+        const repo = `${registry.host}/${PREFIX}/skip`;
+        const args = ['build', '--quiet', '--target', 'app', '--backend', 'buildkit', '--cache-dir', cacheDir, '--cache-repo', repo, '--push', '.'];
+        const job = async (extra: string[] = [], what = '') => {
+            freshEngine(OURS);
+            const r = await cli([...args.slice(0, 1), ...extra, ...args.slice(1)], { cwd: dir, env: env() });
+            assert.equal(r.code, 0, `${what}\n${r.all}`);
+            return r;
+        };
+        const skippedJob = (r: { stdout: string }) => /nothing changed: /.test(r.stdout) && builds(r.stdout).length === 0;
+
+        const cold = await job([], 'cold');
+        assert.equal(skippedJob(cold), false);
+        const labels = await imageLabels(`${repo}:app--buildkit`, process.env);
+        assert.match(labels?.[INPUTS_LABEL] ?? '', /^sha256:[0-9a-f]{64}$/, 'the pushed target carries the inputs fingerprint');
+
+        const same = await job([], 'no change');
+        assert.equal(skippedJob(same), true, same.stdout);
+        assertStages(same.stdout, { base: 'hit', deps: 'hit', build: 'hit', app: 'hit' }, 'no change');
+        assert.match(same.stdout, /nothing pulled either \(pass --load/);
+        assert.notEqual(docker(['image', 'inspect', `${repo}:app--buildkit`]).code, 0, 'nothing was pulled');
+        assert.deepEqual(await imageLabels(`${repo}:app--buildkit`, process.env), labels, 'the registry keeps its image');
+
+        const release = `${registry.host}/${PREFIX}/skip-release:v1`;
+        const loaded = await job(['--load', '-t', release], '--load and an extra tag');
+        assert.equal(skippedJob(loaded), true, loaded.stdout);
+        assert.equal(docker(['image', 'inspect', `${repo}:app--buildkit`]).code, 0, '--load pulled the target');
+        assert.equal(docker(['image', 'inspect', release]).code, 0, 'and gave it the extra tag');
+        assert.equal(await registryHas(registry.host, `${PREFIX}/skip-release`, 'v1'), true, 'which --push pushed');
+
+        fs.mkdirSync(path.join(dir, 'ignored'));
+        fs.writeFileSync(path.join(dir, 'ignored', 'scratch.txt'), 'not sent to docker\n');
+        assert.equal(skippedJob(await job([], 'a .dockerignored file')), true, 'a file docker never sees changes nothing');
+
+        assert.equal(skippedJob(await job(['--no-skip'], '--no-skip')), false);
+
+        const changes: [string, () => void][] = [
+            ['a source file', () => fs.writeFileSync(path.join(dir, 'src/b.txt'), 'world, again\n')],
+            ['a file no COPY names (the fingerprint is the whole context)', () => fs.writeFileSync(path.join(dir, 'NOTES.md'), 'notes\n')],
+            ['the mode of a file', () => fs.chmodSync(path.join(dir, 'manifest.txt'), 0o755)],
+            ['the Dockerfile', () => fs.appendFileSync(path.join(dir, 'Dockerfile'), '# a comment\n')],
+        ];
+        for (const [what, change] of changes) {
+            change();
+            const r = await job([], what);
+            assert.equal(skippedJob(r), false, `${what} changed: built\n${r.stdout}`);
+            assert.match(r.stdout, /inputs changed since .* was built; building/);
+        }
+        const arg = await job(['--build-arg', 'EXTRA=1'], 'a build arg');
+        assert.equal(skippedJob(arg), false, arg.stdout);
+
+        // A remote ADD cannot be fingerprinted: always built, and the job says why.
+        fs.appendFileSync(path.join(dir, 'Dockerfile'), 'FROM base AS fetched\nADD http://127.0.0.1:9/none.txt /x\n');
+        const remote = await cli(['plan', '--target', 'fetched', '.'], { cwd: dir, env: env() });
+        assert.equal(remote.code, 0, remote.all);
+        const r = await cli(['build', '--quiet', '--target', 'fetched', '--backend', 'buildkit', '--cache-dir', cacheDir, '--cache-repo', repo, '--push', '.'], { cwd: dir, env: env() });
+        assert.match(r.stdout, /every stage is checked by a build: stage fetched ADDs a remote source \(line \d+\)/, r.all);
+    });
 
     it('a new branch starts warm from the default branch, then writes its own tags', async () => {
         const dir = project();
@@ -177,7 +243,8 @@ describe('engine: faults', { skip }, () => {
                 assert.equal(r.code, 4, r.all);
                 assert.match(r.stderr, /asks for credentials/);
                 // The first push: classic pushes in build order; BuildKit builds (and pushes) the target first.
-                const first = backend === 'classic' ? 'base' : 'app';
+                // Nothing readable in the registry: both build (and push) in stage order.
+                const first = 'base';
                 assert.match(r.stderr, new RegExp(`push of ${repo.replace(/\./g, '\\.')}:${first}--${backend} failed: .*docker login ${reg.host.replace(/\./g, '\\.')}`));
                 assert.equal(r.stderr.split('\n').filter((l) => /^stagecraft: push of /.test(l)).length, 1, `one push failure reported, the others not tried:\n${r.stderr}`);
                 assert.match(r.stderr, /built and tagged locally/);

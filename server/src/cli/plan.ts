@@ -69,6 +69,10 @@ export interface BuildRequest {
     project: string;
     format: PlanFormat;
     quiet: boolean;
+    /** build: after a skipped no-change build, pull the target's image anyway. */
+    load: boolean;
+    /** build: never skip a build because the registry holds images of the same inputs. */
+    noSkip: boolean;
     help: boolean;
 }
 
@@ -105,7 +109,7 @@ export function readRequest(argv: string[], io: Pick<CliIO, 'cwd' | 'env'>, extr
         dockerfile, context, target, cacheRepo: one('cache-repo')?.trim() || null, backend, push: args.flags.has('push'),
         buildArgs: parseBuildArgs(args.options.get('build-arg'), io.env), platform, cacheDir, cacheDirGiven: cacheDirOpt !== undefined,
         branch: one('branch')?.trim() || null, defaultBranch: one('default-branch')?.trim() || 'main', tags, buildxCache, project, format,
-        quiet: args.flags.has('quiet'), help: args.flags.has('help'),
+        quiet: args.flags.has('quiet'), load: args.flags.has('load'), noSkip: args.flags.has('no-skip'), help: args.flags.has('help'),
     };
 }
 

@@ -90,17 +90,21 @@ function parseChallenge(h: string): { scheme: string; params: Record<string, str
     return { scheme: m[1].toLowerCase(), params };
 }
 
-/** HEAD the manifest of `ref`. */
-export async function probeRef(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Presence> {
+/**
+ * One request to the registry of `ref` (`/v2/<repo>/<what>`), with the docker client's
+ * credentials when the registry asks for them (Basic, or a Bearer token from its realm).
+ * Returns the response, or the Presence that explains why there is none.
+ */
+async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', accept: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Response | Exclude<Presence, 'present' | 'missing'>> {
     const r = parseRef(ref);
     const scheme = isLoopback(r.apiHost) ? 'http' : 'https';
-    const url = `${scheme}://${r.apiHost}/v2/${r.repo}/manifests/${encodeURIComponent(r.tag)}`;
-    const head = async (auth: string | null) => fetch(url, {
-        method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs),
-        headers: { Accept: ACCEPT, ...(auth ? { Authorization: auth } : {}) },
+    const url = `${scheme}://${r.apiHost}/v2/${r.repo}/${what}`;
+    const send = async (auth: string | null) => fetch(url, {
+        method, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs),
+        headers: { Accept: accept, ...(auth ? { Authorization: auth } : {}) },
     });
     try {
-        let res = await head(null);
+        let res = await send(null);
         if (res.status === 401) {
             const creds = await dockerCredentials(r.host, env);
             const ch = parseChallenge(res.headers.get('www-authenticate') ?? '');
@@ -114,20 +118,56 @@ export async function probeRef(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 
                 const body = await t.json() as { token?: string; access_token?: string };
                 const token = body.token ?? body.access_token;
                 if (!token) { return 'unauthorized'; }
-                res = await head(`Bearer ${token}`);
+                res = await send(`Bearer ${token}`);
             } else if (ch.scheme === 'basic' && basic) {
-                res = await head(basic);
+                res = await send(basic);
             } else {
                 return 'unauthorized';
             }
         }
-        if (res.status === 200) { return 'present'; }
-        if (res.status === 404) { return 'missing'; }
         if (res.status === 401 || res.status === 403) { return 'unauthorized'; }
-        return 'unknown';
+        return res;
     } catch (e) {
         const code = ((e as { cause?: { code?: string } }).cause?.code) ?? '';
         if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT/.test(code) || (e as Error).name === 'TimeoutError') { return 'unreachable'; }
         return 'unknown';
+    }
+}
+
+/** HEAD the manifest of `ref`. */
+export async function probeRef(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Presence> {
+    const res = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'HEAD', ACCEPT, env, timeoutMs);
+    if (typeof res === 'string') { return res; }
+    if (res.status === 200) { return 'present'; }
+    if (res.status === 404) { return 'missing'; }
+    return 'unknown';
+}
+
+/** The digest the registry gives the manifest of `ref` (what a pull of the tag gets), or null. */
+export async function manifestDigest(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<string | null> {
+    const res = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'HEAD', ACCEPT, env, timeoutMs);
+    if (typeof res === 'string' || res.status !== 200) { return null; }
+    const d = res.headers.get('docker-content-digest');
+    return d && /^sha256:[0-9a-f]{64}$/.test(d) ? d : null;
+}
+
+/**
+ * The labels of the image `ref` names in its registry (its manifest, then its config blob), or
+ * null when there is no such single-platform image or the registry cannot be read.
+ */
+export async function imageLabels(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Record<string, string> | null> {
+    const single = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
+    const m = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'GET', single, env, timeoutMs);
+    if (typeof m === 'string' || m.status !== 200) { return null; }
+    try {
+        const manifest = await m.json() as { config?: { digest?: string } };
+        const digest = manifest.config?.digest;
+        if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) { return null; }
+        const c = await registryFetch(ref, `blobs/${digest}`, 'GET', '*/*', env, timeoutMs);
+        if (typeof c === 'string' || c.status !== 200) { return null; }
+        const config = await c.json() as { config?: { Labels?: Record<string, string> | null } };
+        return config.config?.Labels ?? {};
+    } catch {
+        return null;
     }
 }

@@ -18,7 +18,8 @@ import { cacheState, lineOf, parseBuildkit, parseBuildkitStages, parseClassic, t
 import { type BackendChoice, type Plan, PlanError, type PlanOptions, planBuild, type PlanStage } from '../build/plan';
 import { probeEngine } from './engine';
 import { type Docker, runDocker } from './process';
-import { parseRef, type Presence, probeRef } from './registry';
+import { fingerprint, type Fingerprint, INPUTS_LABEL } from './inputs';
+import { imageLabels, parseRef, type Presence, probeRef } from './registry';
 
 export const EXIT = { ok: 0, buildFailed: 1, usage: 2, docker: 3, publish: 4, interrupted: 130 } as const;
 
@@ -37,6 +38,13 @@ export interface RunRequest {
     /** Do not stream docker's output (it is still shown when a step fails). */
     quiet: boolean;
     signal?: AbortSignal;
+    /**
+     * BuildKit with a registry and --push: when the registry's target image was built from exactly
+     * these inputs (its `dev.stagecraft.inputs` label), build and push nothing. Default true.
+     */
+    skipUnchanged?: boolean;
+    /** After such a skip, still pull the target's image onto this engine. */
+    load?: boolean;
 }
 
 export interface StageResult {
@@ -122,6 +130,14 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         throw e;
     }
     say(`stagecraft: target ${plan.target.label}, backend ${plan.backend} (${decision.reason}), cache ${plan.cacheRepo}${plan.local ? ' (local)' : ''}`);
+    // The inputs fingerprint (BuildKit, registry, --push): hashed while the registry is asked.
+    const fingerprinting: Promise<Fingerprint> | null = plan.builder === 'buildkit' && !plan.local && plan.stages.some((s) => s.push.length > 0)
+        ? fingerprint(docker, {
+            analysis: req.analysis, text: req.text, dockerfile: options.dockerfile, context: options.context,
+            needed: plan.stages.map((s) => s.index), exclude: [options.cacheDir],
+            settings: { builder: plan.builder, target: plan.stages[plan.stages.length - 1].targetName, buildArgs: options.buildArgs ?? {}, platform: options.platform ?? null, engine: engine.facts.serverVersion },
+        }).catch((e: unknown): Fingerprint => ({ ok: false, reason: `could not fingerprint the inputs: ${(e as Error).message}` }))
+        : null;
     say(`stagecraft: building ${plan.stages.map((s) => s.label).join(' -> ')}` + (plan.skipped.length > 0 ? `; not needed, never built: ${plan.skipped.map((s) => s.label).join(', ')}` : ''));
     for (const n of plan.notes) { notice(n); }
 
@@ -203,6 +219,57 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         }
     }
     plan = planBuild(req.analysis, req.text, options, { missingRefs: missing });
+    const results: StageResult[] = plan.stages.map((stage) => ({ stage, status: 'not built', cached: 0, steps: 0, seconds: 0, size: null, pushed: null }));
+    let code: number = EXIT.ok;
+
+    // 2b. nothing changed: the registry's target image carries this very fingerprint, and every
+    // stage's image is there. Nothing is built, pushed or (without --load) pulled.
+    const inputs = fingerprinting !== null ? await fingerprinting : null;
+    let labelArgs: string[] = [];
+    let skipped = false;
+    let tagsPushed = false;
+    if (inputs !== null && !inputs.ok) { say(`stagecraft: every stage is checked by a build: ${inputs.reason}`); }
+    if (inputs?.ok) {
+        labelArgs = ['--label', `${INPUTS_LABEL}=${inputs.digest}`];
+        const target = plan.stages[plan.stages.length - 1];
+        const ref = target.ownRefs[0];
+        if (req.skipUnchanged !== false && plan.stages.every((s) => remotePresent.has(s.ownRefs[0]))) {
+            const labels = await imageLabels(ref, docker.env);
+            if (labels !== null && labels[INPUTS_LABEL] === inputs.digest) {
+                say(`stagecraft: nothing changed: ${ref} was built from these exact inputs (Dockerfile, build args, base images, ${inputs.files} context files: ${inputs.digest.slice(0, 19)}); every stage's image is in the registry`);
+                skipped = true;
+                if (req.load || target.tags.length > 0) {
+                    const t0 = Date.now();
+                    const pr = await runDocker(docker, ['pull', '-q', ref], { signal: req.signal });
+                    if (interrupted()) { notice('interrupted'); return EXIT.interrupted; }
+                    if (pr.code !== 0) {
+                        notice(`could not pull ${ref} (${lastLine(pr.output)}); building instead`);
+                        skipped = false;
+                    } else {
+                        say(`stagecraft: pulled ${ref} in ${seconds(Date.now() - t0)}`);
+                        for (const t of target.tags) {
+                            const tr = await runDocker(docker, ['tag', ref, t]);
+                            if (tr.code !== 0) { notice(`could not tag ${ref} as ${t}: ${lastLine(tr.output)}`); code = EXIT.buildFailed; }
+                        }
+                        for (const t of target.push.filter((p) => p !== ref)) {
+                            if (code !== EXIT.ok) { break; }
+                            const pu = await runDocker(docker, ['push', t], { signal: req.signal });
+                            if (pu.code !== 0) { notice(`push of ${t} failed: ${lastLine(pu.output)}`); code = EXIT.publish; }
+                        }
+                        if (code === EXIT.ok && target.push.some((p) => p !== ref)) { tagsPushed = true; }
+                    }
+                } else {
+                    say('stagecraft: nothing pulled either (pass --load to have the image on this engine)');
+                }
+                if (skipped) {
+                    for (const res of results) { res.status = 'hit'; res.pushed = res.stage.push.length > 0 ? 'skipped' : null; }
+                    if (tagsPushed) { results[results.length - 1].pushed = 'yes'; }
+                }
+            } else if (labels !== null && labels[INPUTS_LABEL] !== undefined) {
+                say(`stagecraft: inputs changed since ${ref} was built; building`);
+            }
+        }
+    }
 
     // 3. build
     for (const f of plan.files) {
@@ -210,8 +277,6 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         fs.writeFileSync(path.resolve(docker.cwd, f.path), f.content);
     }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-'));
-    const results: StageResult[] = plan.stages.map((stage) => ({ stage, status: 'not built', cached: 0, steps: 0, seconds: 0, size: null, pushed: null }));
-    let code: number = EXIT.ok;
     let pushBroken: string | null = null;
     /** Pushes run one after another, each as soon as its stage is built, while later stages build. */
     let pushes: Promise<void> = Promise.resolve();
@@ -229,10 +294,12 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>): Promise<string | null> => {
         const s = res.stage;
         const n = `[${++started}/${plan.stages.length}] ${s.label}`;
-        say(`${n}${what}: ${shCommand(s.argv, s.env, docker.bin)}`);
+        // The target's image carries the inputs fingerprint (a label: no build step, no cache change).
+        const labels = s.index === plan.target.index ? labelArgs : [];
+        say(`${n}${what}: ${shCommand([...s.args, ...labels, ...s.argv.slice(s.args.length)], s.env, docker.bin)}`);
         const iid = path.join(tmp, `${s.key}.iid`);
         const t0 = Date.now();
-        const r = await runDocker(docker, [...s.args, '--iidfile', iid, s.argv[s.argv.length - 1]], {
+        const r = await runDocker(docker, [...s.args, ...labels, '--iidfile', iid, s.argv[s.argv.length - 1]], {
             env: s.env, signal: req.signal, onOutput: req.quiet ? undefined : (c) => io.stdout.write(c),
         });
         res.seconds = (Date.now() - t0) / 1000;
@@ -332,7 +399,13 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
 
     try {
         const target = results[results.length - 1];
-        if (plan.builder === 'buildkit' && results.length > 1) {
+        // A cold registry (no stage image there yet: first run, new repository): every stage is
+        // built and pushed anyway, so they are built in order and each push overlaps the next
+        // stage's build; the target's own push, last, then only uploads its own layers.
+        const coldRegistry = !plan.local && plan.stages.every((s) => s.ownRefs.every((r) => missing.has(r)));
+        if (skipped) {
+            // 2b found nothing to do.
+        } else if (plan.builder === 'buildkit' && results.length > 1 && !coldRegistry) {
             // BuildKit: one build of the target runs every stage it needs (independent ones in
             // parallel) and reports each stage's cache state. A stage is then built on its own
             // only to get its own image: to tag it on this engine (no registry), or to push it
