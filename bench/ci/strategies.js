@@ -129,7 +129,9 @@ function stagecraft(backend) {
             const size = (fs) => fs.reduce((a, f) => a + fsSize(f), 0);
             job.bytes = { pulled: loaded ? [...before.values()].reduce((a, s) => a + s.size, 0) : 0, pushed: saved ? size(after) : 0 };
         }
-        if (lastEnd === null && r.code === 0) job.notes.push('no stage progress lines parsed');
+        // A job whose inputs did not change since the registry's image builds nothing (no progress lines).
+        const skipped = /^stagecraft: nothing changed: /m.test(r.output);
+        if (lastEnd === null && r.code === 0 && !skipped) job.notes.push('no stage progress lines parsed');
         if (backend !== 'save-load') fs.rmSync(cacheDir, { recursive: true, force: true });
         return job;
     };
