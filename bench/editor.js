@@ -7,10 +7,12 @@
  * Measured through LSP: time from a `didChange` to the published diagnostics (the server waits
  * 60 ms after the last change before it computes them: that debounce is part of the number),
  * hover, code lens, document symbols, references (p50 / p95), the server's RSS (/proc/<pid>/status).
- * Code lenses come in two requests: `textDocument/codeLens` lists every lens of the document
- * without its command (the "code lens" figure and target), then the editor resolves the lenses on
- * screen (`codeLens/resolve`, one request per lens, sent together); that is timed separately for
- * a screenful of SCREEN_STAGES stages, and so is the sum: what one lens paint costs.
+ * Code lenses (one per stage) come in two requests: `textDocument/codeLens` lists every lens of
+ * the document without its command (the "code lens" figure and target), then the editor resolves
+ * the lenses on screen (`codeLens/resolve`, one request per lens, sent together); that is timed
+ * separately for a screenful of SCREEN_STAGES stages, and so is the sum: what one lens paint
+ * costs. The stage summaries are inlay hints, asked for the visible range only: timed for the
+ * same screenful (`textDocument/inlayHint`).
  * Baselines, in this process on the same text: a bare dockerfile-ast parse (the floor), and
  * dockerfile-utils / dockerfile-language-service doing their own validation, hover and symbols
  * (what Microsoft's Docker extension runs).
@@ -50,7 +52,7 @@ if (customSizes && customSizes.length === 0) { process.stderr.write('--sizes: a 
 const withFixture = !argv.includes('--no-fixture');
 const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : quick || customSizes || !withFixture ? null : path.join(__dirname, 'results', 'editor-latest.json');
 const SIZES = customSizes ?? (quick ? [50, 200] : [50, 200, 1000]);
-/** Stages on one screen: ~4.4 lines per generated stage, so 25 stages (50 lenses) is more than a 50-line editor shows. */
+/** Stages on one screen: ~4.4 lines per generated stage, so 25 stages (25 lenses) is more than a 50-line editor shows. */
 const SCREEN_STAGES = 25;
 const CHANGES = quick ? 5 : 30;
 const REQUESTS = quick ? 10 : 100;
@@ -145,30 +147,43 @@ function baselines(text, pos) {
 
 /**
  * Code lenses as the editor shows them: the list, then `codeLens/resolve` of the lenses of
- * SCREEN_STAGES consecutive stages (one request per lens, all sent at once, as VS Code does for
- * the lenses in the viewport), at a different place of the file each time.
+ * SCREEN_STAGES consecutive stages (one lens per stage, one request per lens, all sent at once, as
+ * VS Code does for the lenses in the viewport), at a different place of the file each time; and
+ * the inlay hints (stage summaries) of the lines of that screen.
  */
 async function timeLensScreens(client, td, label) {
     const list = await client.request('textDocument/codeLens', { textDocument: td });
     const out = { lensCount: list.length, lensBytes: Buffer.byteLength(JSON.stringify(list)) };
-    const screen = SCREEN_STAGES * 2;
+    const screen = SCREEN_STAGES;
     const resolveT = [];
     const totalT = [];
+    const hintT = [];
     for (let i = 0; i < REQUESTS + 3; i++) {
         const t0 = now();
         const lenses = await client.request('textDocument/codeLens', { textDocument: td });
-        const from = lenses.length <= screen ? 0 : Math.floor(((i * 7919) % 1000) / 1000 * (lenses.length - screen)) & ~1;
+        const from = lenses.length <= screen ? 0 : Math.floor(((i * 7919) % 1000) / 1000 * (lenses.length - screen));
         const t1 = now();
-        const resolved = await Promise.all(lenses.slice(from, from + screen).map((l) => client.request('codeLens/resolve', l)));
+        const shown = lenses.slice(from, from + screen);
+        const resolved = await Promise.all(shown.map((l) => client.request('codeLens/resolve', l)));
         const t2 = now();
+        // from the first FROM shown to the next FROM (a FROM continued over lines has its hint at its end)
+        const next = lenses[from + screen];
+        const range = { start: { line: shown[0].range.start.line, character: 0 }, end: next ? { line: next.range.start.line, character: 0 } : { line: 1e6, character: 0 } };
+        const hints = await client.request('textDocument/inlayHint', { textDocument: td, range });
+        const t3 = now();
         if (i === 0 && !resolved.every((l) => l && l.command && typeof l.command.title === 'string' && l.command.title.length > 0 && /^stagecraft\./.test(l.command.command))) {
             problems.push(`${label}: codeLens/resolve gave an unexpected answer: ${JSON.stringify(resolved).slice(0, 200)}`);
         }
-        if (i >= 3) { resolveT.push(t2 - t1); totalT.push(t2 - t0); }
+        if (i === 0 && !(Array.isArray(hints) && hints.length === shown.length && hints.every((h) => Array.isArray(h.label) && h.label[0] && h.label[0].value.length > 0))) {
+            problems.push(`${label}: textDocument/inlayHint gave an unexpected answer for ${shown.length} stages: ${JSON.stringify(hints).slice(0, 200)}`);
+        }
+        if (i >= 3) { resolveT.push(t2 - t1); totalT.push(t2 - t0); hintT.push(t3 - t2); }
         out.screenLenses = resolved.length;
+        out.screenHintBytes = Buffer.byteLength(JSON.stringify(hints));
     }
     out.lensResolve = { p50: p50(resolveT), p95: p95(resolveT) };
     out.lensPaint = { p50: p50(totalT), p95: p95(totalT) };
+    out.hintScreen = { p50: p50(hintT), p95: p95(hintT) };
     return out;
 }
 
@@ -265,13 +280,14 @@ async function main() {
         console.log(`${r.label.padEnd(32)} ${f1(l.openMs).padStart(6)}   ${pp(l.diagnostics).padEnd(24)} ${pp(l.hover)} ${pp(l.codeLens)} ${pp(l.symbols)} ${pp(l.references)} ${f1(l.rssMB).padStart(6)}`);
     }
     console.log(`* includes the server's ${DEBOUNCE_MS} ms debounce after the last change`);
-    console.log(`codeLens = the list request alone (every lens of the document, without commands; then the editor resolves those on screen):`);
-    console.log('document                          lenses  list KB   list          resolve one screen**   list + resolve one screen');
+    console.log(`codeLens = the list request alone (one lens per stage, without commands; then the editor resolves those on screen):`);
+    console.log('document                          lenses  list KB   list          resolve one screen**   list + resolve one screen   inlay hints one screen***');
     for (const r of rows) {
         const l = r.lsp;
-        console.log(`${r.label.padEnd(32)} ${String(l.lensCount).padStart(7)} ${f1(l.lensBytes / 1024).padStart(8)}   ${pp(l.codeLens)} ${pp(l.lensResolve).padEnd(22)} ${pp(l.lensPaint)}`);
+        console.log(`${r.label.padEnd(32)} ${String(l.lensCount).padStart(7)} ${f1(l.lensBytes / 1024).padStart(8)}   ${pp(l.codeLens)} ${pp(l.lensResolve).padEnd(22)} ${pp(l.lensPaint).padEnd(27)} ${pp(l.hintScreen)} (${f1(l.screenHintBytes / 1024)} KB)`);
     }
-    console.log(`** codeLens/resolve of the lenses of ${SCREEN_STAGES} consecutive stages (${SCREEN_STAGES * 2} requests sent together, as VS Code does for the viewport)`);
+    console.log(`** codeLens/resolve of the lenses of ${SCREEN_STAGES} consecutive stages (${SCREEN_STAGES} requests sent together, as VS Code does for the viewport)`);
+    console.log(`*** textDocument/inlayHint for the lines of those ${SCREEN_STAGES} stages (the stage summaries; VS Code asks for the visible range only)`);
     console.log('\n=== with the general Dockerfile features too (no other Docker extension: dockerfile-utils validation in the diagnostics) ===');
     for (const r of rows) {
         const g = r.general;

@@ -1,7 +1,7 @@
 /**
  * The extension entry point: starts the Stagecraft language server for Dockerfiles and registers
- * the commands its code lenses carry. All Dockerfile knowledge lives in the server and the shared
- * analysis; this file only wires VS Code to them.
+ * the commands its code lenses and inlay hints carry. All Dockerfile knowledge lives in the server
+ * and the shared analysis; this file only wires VS Code to them.
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';

@@ -6,7 +6,7 @@
 //
 //   1. the workbench opens the examples folder
 //   2. open examples/busybox-demo/Dockerfile from the Explorer
-//   3. the code lenses show ("Build with cache" and the pattern summary)
+//   3. the "Build with cache" code lenses show, and the stage summary as an inlay hint after the FROM
 //   4. hovering a stage name shows its pattern card
 //   5. "Build with cache" on the `test` stage runs a real Docker build in the terminal; its summary shows
 //   6. the Problems panel lists the heavy-step-after-broad-COPY diagnostic
@@ -20,7 +20,7 @@ const DOCKERFILE = 'Dockerfile';
 // What the extension shows (keep in step with server/src/features/*).
 const EXPECT = {
   buildLens: 'Build with cache',
-  summaryLensOnDeps: /split-step/,
+  summaryHintOnDeps: /^split-step · used by 1$/,
   hoverLine: 'FROM toolchain AS deps',
   hoverWord: 'deps',
   hoverCard: /split-step/,
@@ -72,13 +72,33 @@ async function runScenario({ page, url, workspace, shots, log = console.log, ste
       await wb.openFromExplorer(page, SAMPLE_DIR, DOCKERFILE);
       await wb.viewLine(page, 'FROM ${BASE_IMAGE} AS base').waitFor();
     }, { critical: true });
-    await step('code lenses: "Build with cache" and the pattern summary', async () => {
+    await step('"Build with cache" lens above the FROM and the stage summary inlay hint after it', async () => {
       await page.locator('.codelens-decoration a', { hasText: EXPECT.buildLens }).first().waitFor({ timeout: 60000 });
       const deco = await wb.poll(async () => {
         const d = await wb.lensesAbove(page, EXPECT.hoverLine);
-        return d && EXPECT.summaryLensOnDeps.test(await d.innerText()) ? d : null;
-      }, { message: `summary lens matching ${EXPECT.summaryLensOnDeps} above "${EXPECT.hoverLine}"` });
-      return JSON.stringify((await deco.innerText()).replace(/\s+/g, ' '));
+        return d && (await d.innerText()).includes(EXPECT.buildLens) ? d : null;
+      }, { message: `a "${EXPECT.buildLens}" lens above "${EXPECT.hoverLine}"` });
+      const lens = (await deco.innerText()).replace(/\s+/g, ' ').trim();
+      if (/split-step|used by/.test(lens)) throw new Error(`the summary is still a lens: ${JSON.stringify(lens)}`);
+      const hints = await wb.poll(async () => {
+        const h = await wb.inlayHintsIn(page, EXPECT.hoverLine);
+        return h && h.some((t) => EXPECT.summaryHintOnDeps.test(t)) ? h : null;
+      }, { timeout: 60000, message: `an inlay hint matching ${EXPECT.summaryHintOnDeps} in the line "${EXPECT.hoverLine}"` });
+      // drawn after the FROM text, on the same line
+      const text = (await wb.viewLine(page, EXPECT.hoverLine).textContent()).replace(/\u00a0/g, ' ');
+      if (text.indexOf(EXPECT.hoverLine) < 0 || text.indexOf(EXPECT.hoverLine) > text.indexOf('split-step')) throw new Error(`the hint is not after the FROM: ${JSON.stringify(text)}`);
+      // Ctrl+click on the hint runs stagecraft.showStage: the cursor moves to the stage's FROM
+      const fromLine = lineOf(file, EXPECT.hoverLine);
+      await wb.goToLine(page, 1);
+      const cursor = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+      await wb.poll(async () => /^Ln 1, Col 1\b/.test((await cursor.innerText()).trim()), { message: 'the cursor on line 1' });
+      await wb.clickInlayHint(page, EXPECT.hoverLine, 'split-step', { modifiers: [wb.MOD] });
+      const at = await wb.poll(async () => {
+        const t = (await cursor.innerText()).trim();
+        return new RegExp(`^Ln ${fromLine}, Col 1\\b`).test(t) ? t : null;
+      }, { timeout: 20000, message: `Ctrl+click on the hint to move the cursor to line ${fromLine}` });
+      await page.keyboard.press('Escape');
+      return JSON.stringify({ lens, hints, ctrlClick: at });
     });
     await step('hover a stage name shows its pattern card', async () => {
       const text = await wb.hoverWord(page, EXPECT.hoverLine, EXPECT.hoverWord, EXPECT.hoverCard);

@@ -1,7 +1,7 @@
 /** Changing `stagecraft.*` settings re-analyses the open Dockerfiles. */
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { activate, codeOf, lensTitles, open, poll, positionOf, sample, setSetting, stagecraftDiagnostics } from './helpers';
+import { activate, codeOf, hintTexts, open, poll, positionOf, sample, setSetting, stagecraftDiagnostics } from './helpers';
 
 suite('settings', () => {
     const uri = () => sample('busybox-demo', 'Dockerfile');
@@ -17,21 +17,21 @@ suite('settings', () => {
         await setSetting('diagnostics', undefined);
     });
 
-    test('stagecraft.target changes which stages are needed (lenses and faded stages)', async () => {
+    test('stagecraft.target changes which stages are needed (stage summaries and faded stages)', async () => {
         const testLine = positionOf(doc, 'FROM build AS test', 'FROM').line;
         const appLine = positionOf(doc, 'FROM base AS app', 'FROM').line;
-        await poll(async () => (await lensTitles(uri(), testLine)).includes('tested-app · unused by app'), 'the default analysis');
+        await poll(async () => (await hintTexts(uri(), testLine)).includes('tested-app · unused by app'), 'the default analysis');
 
         await setSetting('target', 'test');
-        await poll(async () => (await lensTitles(uri(), testLine)).includes('tested-app · build target'), '"build target" on test');
-        assert.ok((await lensTitles(uri(), appLine)).some((t) => /unused by test/.test(t)), 'app is unused by test');
+        await poll(async () => (await hintTexts(uri(), testLine)).includes('tested-app · build target'), '"build target" on test');
+        assert.ok((await hintTexts(uri(), appLine)).some((t) => /unused by test/.test(t)), 'app is unused by test');
         await poll(() => {
             const unused = stagecraftDiagnostics(uri()).filter((d) => codeOf(d) === 'unused-stage').map((d) => d.range.start.line);
             return unused.includes(appLine) && !unused.includes(testLine);
         }, 'app faded and test not faded');
 
         await setSetting('target', undefined);
-        await poll(async () => (await lensTitles(uri(), testLine)).includes('tested-app · unused by app'), 'back to the default target');
+        await poll(async () => (await hintTexts(uri(), testLine)).includes('tested-app · unused by app'), 'back to the default target');
     });
 
     test('stagecraft.diagnostics turns a diagnostic off and changes its severity', async () => {

@@ -6,7 +6,7 @@ export const EXTENSION_ID = 'stagecraft.stagecraft';
 
 /** What `activate()` returns (client/src/extension.ts, StagecraftApi). */
 export interface Api {
-    client: { isRunning(): boolean };
+    client: { isRunning(): boolean; sendRequest<R>(method: string, params: unknown): Promise<R> };
     ready: Promise<void>;
     otherDockerExtension(): boolean;
 }
@@ -111,6 +111,23 @@ export async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
 /** Titles of the lenses on a 0-based line. */
 export async function lensTitles(uri: vscode.Uri, line: number): Promise<string[]> {
     return (await codeLenses(uri)).filter((l) => l.range.start.line === line && l.command).map((l) => l.command!.title);
+}
+
+/** The inlay hints of a document in a range (default: all of it), as VS Code asks for the visible lines. */
+export async function inlayHints(uri: vscode.Uri, range?: vscode.Range): Promise<vscode.InlayHint[]> {
+    const r = range ?? new vscode.Range(0, 0, (await vscode.workspace.openTextDocument(uri)).lineCount, 0);
+    const hints = (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', uri, r)) ?? [];
+    return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
+}
+
+/** The text of an inlay hint (its label, or its label parts joined). */
+export function hintText(hint: vscode.InlayHint): string {
+    return typeof hint.label === 'string' ? hint.label : hint.label.map((p) => p.value).join('');
+}
+
+/** Texts of the inlay hints on a 0-based line. */
+export async function hintTexts(uri: vscode.Uri, line: number): Promise<string[]> {
+    return (await inlayHints(uri)).filter((h) => h.position.line === line).map(hintText);
 }
 
 export function hoverText(hovers: vscode.Hover[] | undefined): string {

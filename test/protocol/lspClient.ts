@@ -81,6 +81,7 @@ export const DEFAULT_CAPABILITIES: ClientCapabilities = {
         },
         foldingRange: { lineFoldingOnly: true },
         codeLens: {},
+        inlayHint: {},
     },
 };
 
@@ -180,6 +181,15 @@ export class LspClient {
     async resolvedCodeLenses<L = unknown>(uri: string): Promise<L[]> {
         const lenses = await this.request<unknown[] | null>('textDocument/codeLens', { textDocument: { uri } });
         return Promise.all((lenses ?? []).map((lens) => this.request<L>('codeLens/resolve', lens)));
+    }
+
+    /**
+     * `textDocument/inlayHint` for a range of lines (default: the whole document; VS Code asks for
+     * the visible lines, from character 0 of the first to the end of the last).
+     */
+    inlayHints<H = unknown>(uri: string, fromLine = 0, toLine = 1_000_000): Promise<H[]> {
+        const range = { start: { line: fromLine, character: 0 }, end: { line: toLine, character: 100_000 } };
+        return this.request<H[]>('textDocument/inlayHint', { textDocument: { uri }, range });
     }
 
     version(uri: string): number {

@@ -10,7 +10,8 @@ import { ValidationCode } from 'dockerfile-utils';
 import { DUPLICATE_BUILD_STAGE_NAME_CODE, mergeCompletions, mergeFolding } from '../../server/src/features/general';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../server/src/analysis';
-import { encodeLensData, lensData, LensKind, provideCodeLenses, resolveCodeLens } from '../../server/src/features/codeLens';
+import { lensDocumentKey, provideCodeLenses, resolveCodeLens, stageOnFromLine } from '../../server/src/features/codeLens';
+import { provideInlayHints } from '../../server/src/features/inlayHints';
 import { DocumentKeys } from '../../server/src/lsp/documents';
 
 describe('buildCommandFor', () => {
@@ -109,39 +110,40 @@ describe('merging with the general service', () => {
 });
 
 describe('code lens data and resolve', () => {
-    it('one integer per lens: document key, stage index and kind survive the round trip', () => {
-        for (const [key, index, kind] of [[1, 0, LensKind.build], [1, 999, LensKind.summary], [2 ** 31 - 1, 2 ** 21 - 1, LensKind.summary], [0, 5, LensKind.build]] as const) {
-            const data = encodeLensData(key, index, kind);
-            assert.ok(Number.isSafeInteger(data));
-            assert.deepEqual(lensData({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data }), { documentKey: key, stageIndex: index, kind });
-        }
-        assert.equal(encodeLensData(1, 999, LensKind.summary), 4196303, 'seven digits for the first document');
-        assert.throws(() => encodeLensData(2 ** 31, 0, LensKind.build), RangeError);
-        assert.throws(() => encodeLensData(1, 2 ** 21, LensKind.build), RangeError);
-        for (const data of [undefined, null, 'x', -1, 0.5, [1, 2, 0], {}, 2 ** 53]) assert.equal(lensData({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data }), null, JSON.stringify(data));
-        assert.equal(lensData(null), null);
+    const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+
+    it('the data is the document key: a small integer, or null when malformed', () => {
+        for (const key of [0, 1, 7, 2 ** 31]) assert.equal(lensDocumentKey({ range: at(0), data: key }), key);
+        for (const data of [undefined, null, 'x', '1', -1, 0.5, [1, 2, 0], {}, 2 ** 53]) assert.equal(lensDocumentKey({ range: at(0), data }), null, JSON.stringify(data));
+        assert.equal(lensDocumentKey(null), null);
     });
 
-    it('provideCodeLenses gives unresolved lenses; resolveCodeLens fills in the command from the analysis', () => {
-        const text = 'FROM alpine:3.20 AS base\nRUN echo\nFROM base AS app\n';
+    it('provideCodeLenses gives one unresolved lens per FROM; resolveCodeLens finds the stage by its line', () => {
+        const text = 'FROM alpine:3.20 AS base\nRUN echo\n  FROM base \\\n  AS app\n';
         const doc = TextDocument.create('file:///ws/Dockerfile', 'dockerfile', 1, text);
         const analysis = analyze(text);
         const list = provideCodeLenses(doc, analysis, { textDocument: { uri: doc.uri } }, defaultSettings(), 7);
-        assert.deepEqual(list.map((l) => [l.range.start.line, l.command, lensData(l)]), [
-            [0, undefined, { documentKey: 7, stageIndex: 0, kind: LensKind.build }],
-            [0, undefined, { documentKey: 7, stageIndex: 0, kind: LensKind.summary }],
-            [2, undefined, { documentKey: 7, stageIndex: 1, kind: LensKind.build }],
-            [2, undefined, { documentKey: 7, stageIndex: 1, kind: LensKind.summary }],
+        assert.deepEqual(list, [{ range: at(0), data: 7 }, { range: at(2), data: 7 }]);
+        assert.deepEqual(list.map((l) => resolveCodeLens(doc, analysis, l)), [
+            { range: at(0), command: { title: '$(play) Build with cache', command: 'stagecraft.buildStage', arguments: [doc.uri, 0, 'base'] } },
+            { range: at(2), command: { title: '$(play) Build with cache', command: 'stagecraft.buildStage', arguments: [doc.uri, 1, 'app'] } },
         ]);
-        assert.deepEqual(list.map((l) => resolveCodeLens(doc, analysis, l).command), [
-            { title: '$(play) Build with cache', command: 'stagecraft.buildStage', arguments: [doc.uri, 0, 'base'] },
-            { title: 'used by 1', command: 'stagecraft.showStage', arguments: [doc.uri, 0, 'base'] },
-            { title: '$(play) Build with cache', command: 'stagecraft.buildStage', arguments: [doc.uri, 1, 'app'] },
-            { title: 'build target', command: 'stagecraft.showStage', arguments: [doc.uri, 1, 'app'] },
-        ]);
+        // a line that starts no FROM (the RUN, the FROM's continuation line, past the end), or no range: an empty title
+        for (const lens of [{ range: at(1), data: 7 }, { range: at(3), data: 7 }, { range: at(99), data: 7 }, { range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } }, data: 7 }, { data: 7 }]) {
+            assert.deepEqual(resolveCodeLens(doc, analysis, lens as never).command, { title: '', command: '' }, JSON.stringify(lens));
+        }
         // against an analysis without that stage: an empty title, not an exception
         const shorter = analyze('FROM alpine:3.20 AS base\n');
-        assert.deepEqual(resolveCodeLens(doc, shorter, list[3]!), { range: list[3]!.range, command: { title: '', command: '' } });
+        assert.deepEqual(resolveCodeLens(doc, shorter, list[1]!), { range: list[1]!.range, command: { title: '', command: '' } });
+    });
+
+    it('stageOnFromLine: binary search over 1,000 stages', () => {
+        const analysis = analyze(Array.from({ length: 1000 }, (_, i) => `FROM alpine AS s${i}\nRUN echo ${i}\n`).join(''));
+        for (let i = 0; i < 1000; i++) {
+            assert.equal(stageOnFromLine(analysis, 2 * i)?.index, i);
+            assert.equal(stageOnFromLine(analysis, 2 * i + 1), undefined);
+        }
+        assert.equal(stageOnFromLine(analyze(''), 0), undefined);
     });
 
     it('DocumentKeys: one key per open document, never reused', () => {
@@ -156,5 +158,38 @@ describe('code lens data and resolve', () => {
         const again = keys.key('file:///a');
         assert.ok(again !== a && again !== b);
         assert.equal(keys.uri(again), 'file:///a');
+    });
+});
+
+describe('inlay hints: the stage summary at the end of the FROM line', () => {
+    const range = (a: number, b: number, bc = 999) => ({ start: { line: a, character: 0 }, end: { line: b, character: bc } });
+    const text = 'FROM alpine:3.20 AS base  \r\nRUN echo\r\nFROM base \\\r\n  AS app\r\nCOPY --from=base /a /a\r\n';
+    const doc = TextDocument.create('file:///ws/Dockerfile', 'dockerfile', 1, text);
+    const analysis = analyze(text);
+    const hints = (r: ReturnType<typeof range>) => provideInlayHints(doc, analysis, { textDocument: { uri: doc.uri }, range: r });
+
+    it('one label part: the summary, the showStage command, a tooltip; after the FROM (CRLF, trailing blanks, continuation)', () => {
+        assert.deepEqual(hints(range(0, 10)), [
+            {
+                position: { line: 0, character: 26 },
+                label: [{ value: 'builder-app · used by 1', tooltip: 'Stage base (#0): builder-app · used by 1', command: { title: 'Show stage base', command: 'stagecraft.showStage', arguments: [doc.uri, 0, 'base'] } }],
+                paddingLeft: true,
+            },
+            {
+                position: { line: 3, character: 8 },
+                label: [{ value: 'build target', tooltip: 'Stage app (#1): build target', command: { title: 'Show stage app', command: 'stagecraft.showStage', arguments: [doc.uri, 1, 'app'] } }],
+                paddingLeft: true,
+            },
+        ]);
+    });
+
+    it('only the hints inside the requested range', () => {
+        const lines = (r: ReturnType<typeof range>) => hints(r).map((h) => h.position.line);
+        assert.deepEqual(lines(range(0, 0)), [0]);
+        assert.deepEqual(lines(range(1, 2)), [], 'the continued FROM ends on line 3');
+        assert.deepEqual(lines(range(1, 3)), [3]);
+        assert.deepEqual(lines(range(4, 10)), []);
+        assert.deepEqual(lines(range(0, 0, 25)), [], 'the range ends before the end of the line');
+        assert.deepEqual(lines({ start: { line: 0, character: 27 }, end: { line: 2, character: 0 } }), []);
     });
 });

@@ -15,7 +15,8 @@ describe('server process', () => {
             await c.open(uri, GO_PROJECT);
             assert.deepEqual((await c.diagnostics(uri, 1)).diagnostics.map((d) => d.code), ['unused-stage', 'unused-stage']);
             const lenses = await c.request<unknown[]>('textDocument/codeLens', { textDocument: { uri } });
-            assert.equal(lenses.length, 12);
+            assert.equal(lenses.length, 6);
+            assert.equal((await c.inlayHints(uri)).length, 6);
         } finally {
             await c.stop();
         }
@@ -33,6 +34,7 @@ describe('server process', () => {
             const unknown = { textDocument: { uri: 'file:///ws/never-opened' } };
             assert.equal(await c.request('textDocument/hover', { ...unknown, position: { line: 0, character: 0 } }), null);
             assert.deepEqual(await c.request('textDocument/codeLens', unknown), []);
+            assert.deepEqual(await c.request('textDocument/inlayHint', { ...unknown, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } }), []);
             const uri = 'file:///ws/odd.Dockerfile';
             await c.open(uri, GO_PROJECT);
             const td = { textDocument: { uri } };

@@ -4,7 +4,7 @@ import { GO_PROJECT } from './fixtures';
 import { LspClient } from './lspClient';
 
 type Diag = { code: string; range: { start: { line: number } } };
-type Lens = { range: { start: { line: number } }; command: { title: string } };
+type Hint = { position: { line: number }; label: { value: string }[] };
 
 const VARIANTS = [
     'ARG VARIANT=a', //                    0
@@ -37,8 +37,8 @@ describe('settings: per document, re-read on change, re-analysed', () => {
         assert.equal(republished.version, 1);
         assert.deepEqual(unusedLines(republished.diagnostics as Diag[]), [18, 21]);
         assert.ok(c.configurationRequests > asked, 'the settings were asked for again');
-        const lenses = await c.resolvedCodeLenses<Lens>(uri);
-        assert.deepEqual(lenses.filter((_, i) => i % 2 === 1).map((l) => l.command.title), [
+        const hints = await c.inlayHints<Hint>(uri);
+        assert.deepEqual(hints.map((h) => h.label.map((p) => p.value).join('')), [
             'alias · used by 2', 'split-step · used by 1', 'builder-app · used by 3', 'tested-app · build target', 'unused by test', 'unused by test',
         ]);
         // A numeric target works too.
@@ -75,12 +75,13 @@ describe('settings: per document, re-read on change, re-analysed', () => {
 
     it('features can be turned off one by one', async () => {
         const uri = 'file:///ws/off.Dockerfile';
-        c.settingsByUri.set(uri, { features: { hover: false, codeLens: false, diagnostics: false, navigation: false, completion: false } });
+        c.settingsByUri.set(uri, { features: { hover: false, codeLens: false, inlayHints: false, diagnostics: false, navigation: false, completion: false } });
         await c.open(uri, GO_PROJECT);
         assert.deepEqual((await c.diagnostics(uri, 1)).diagnostics, []);
         const td = { textDocument: { uri } };
         assert.equal(await c.request('textDocument/hover', { ...td, position: { line: 7, character: 14 } }), null);
         assert.deepEqual(await c.request('textDocument/codeLens', td), []);
+        assert.deepEqual(await c.inlayHints(uri), []);
         assert.equal(await c.request('textDocument/definition', { ...td, position: { line: 15, character: 7 } }), null);
         assert.equal(await c.request('textDocument/references', { ...td, position: { line: 15, character: 7 }, context: { includeDeclaration: true } }), null);
         assert.deepEqual(await c.request('textDocument/documentSymbol', td), []);
@@ -91,7 +92,8 @@ describe('settings: per document, re-read on change, re-analysed', () => {
         const next = c.nextDiagnostics(uri);
         await c.setSettings({});
         assert.deepEqual(unusedLines((await next).diagnostics as Diag[]), [15, 18]);
-        assert.equal((await c.request<unknown[]>('textDocument/codeLens', td)).length, 12);
+        assert.equal((await c.request<unknown[]>('textDocument/codeLens', td)).length, 6);
+        assert.equal((await c.inlayHints(uri)).length, 6);
     });
 
     it('garbage settings fall back to the defaults', async () => {

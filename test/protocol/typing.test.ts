@@ -1,6 +1,6 @@
 /**
  * Robustness: a realistic multi-stage Dockerfile typed character by character (one didChange
- * per character), asking hover, code lenses, symbols, completion and folding at every step, then
+ * per character), asking hover, code lenses, inlay hints, symbols, completion and folding at every step, then
  * deleted again from the end. Every response must be well-formed, the server must stay up and
  * log no error, and each document version gets at most one bounded diagnostics publication.
  */
@@ -12,7 +12,6 @@ import { LspClient } from './lspClient';
 type Pos = { line: number; character: number };
 type Range = { start: Pos; end: Pos };
 const MAX_DIAGNOSTICS = 200;
-const COMMANDS = new Set(['stagecraft.buildStage', 'stagecraft.showStage']);
 
 function endOf(text: string): Pos {
     const lines = text.split('\n');
@@ -38,9 +37,10 @@ function inside(outer: Range, inner: Range): boolean {
 
 async function probe(c: LspClient, uri: string, text: string, cursor: Pos): Promise<void> {
     const td = { textDocument: { uri } };
-    const [hover, lenses, symbols, completion, folding] = await Promise.all([
+    const [hover, lenses, hints, symbols, completion, folding] = await Promise.all([
         c.request<{ contents: { kind: string; value: string }; range?: Range } | null>('textDocument/hover', { ...td, position: cursor }),
         c.resolvedCodeLenses<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }>(uri),
+        c.inlayHints<{ position: Pos; label: { value: string; command: { command: string; arguments: unknown[] } }[] }>(uri),
         c.request<{ name: string; kind: number; range: Range; selectionRange: Range; children?: unknown[] }[]>('textDocument/documentSymbol', td),
         c.request<{ label: string; textEdit?: { range: Range; newText: string } }[] | null>('textDocument/completion', { ...td, position: cursor }),
         c.request<{ startLine: number; endLine: number }[]>('textDocument/foldingRange', td),
@@ -52,14 +52,24 @@ async function probe(c: LspClient, uri: string, text: string, cursor: Pos): Prom
         if (hover.range) checkRange(text, hover.range, `hover ${at}`);
     }
     assert.ok(Array.isArray(lenses), at);
-    assert.equal(lenses.length % 2, 0, at);
-    for (const l of lenses) {
-        checkRange(text, l.range, `lens ${at}`);
-        assert.ok(l.command.title.length > 0 && COMMANDS.has(l.command.command), at);
-        const [u, index, name] = l.command.arguments as [string, number, string | null];
+    const checkArgs = (args: unknown[]) => {
+        const [u, index, name] = args as [string, number, string | null];
         assert.equal(u, uri);
         assert.ok(Number.isInteger(index) && index >= 0, at);
         assert.ok(name === null || (typeof name === 'string' && name.length > 0), at);
+    };
+    for (const l of lenses) {
+        checkRange(text, l.range, `lens ${at}`);
+        assert.ok(l.command.title === '$(play) Build with cache' && l.command.command === 'stagecraft.buildStage', at);
+        checkArgs(l.command.arguments);
+    }
+    assert.ok(Array.isArray(hints), at);
+    assert.equal(hints.length, lenses.length, `one hint per lens ${at}`);
+    for (const h of hints) {
+        checkPos(text, h.position, `inlay hint ${at}`);
+        assert.equal(h.position.character, text.split('\n')[h.position.line]!.replace(/\r$/, '').length, `hint at the end of its line ${at}`);
+        assert.ok(h.label.length === 1 && h.label[0]!.value.length > 0 && h.label[0]!.command.command === 'stagecraft.showStage', at);
+        checkArgs(h.label[0]!.command.arguments);
     }
     assert.ok(Array.isArray(symbols), at);
     for (const s of symbols) {
@@ -132,8 +142,11 @@ for (const otherDockerExtension of [false, true]) {
             const ours = final.diagnostics.filter((d) => d.source === 'stagecraft').map((d) => [d.code, d.range.start.line]);
             assert.deepEqual(ours, [['unused-stage', 17]]);
             const lenses = await c.resolvedCodeLenses<{ command: { title: string } }>(uri);
-            assert.equal(lenses.length, 10);
+            assert.equal(lenses.length, 5);
             assert.ok(lenses.every((l) => l.command.title.length > 0), 'every lens resolves to a title');
+            const hints = await c.inlayHints<{ label: { value: string }[] }>(uri);
+            assert.equal(hints.length, 5);
+            assert.ok(hints.every((h) => h.label[0]!.value.length > 0), 'every hint has a text');
         });
 
         it('deletes it again from the end, and pastes a broken file in the middle', async () => {

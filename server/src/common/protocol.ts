@@ -1,6 +1,6 @@
 /**
  * What the client and the server say to each other beyond plain LSP: the initialization
- * options, the settings section, and the command ids the server's lenses invoke.
+ * options, the settings section, and the command ids the server's lenses and hints invoke.
  * Shared by both sides; pure (no `vscode` import).
  */
 
@@ -32,7 +32,8 @@ export const LANGUAGE_ID = 'dockerfile';
 export const DIAGNOSTIC_SOURCE = 'stagecraft';
 
 /**
- * Commands the server's code lenses carry; the client registers them.
+ * Commands the server's code lens (buildStage) and inlay hints (showStage) carry; the client
+ * registers them.
  * Both take `[documentUri: string, stageIndex: number, stageName: string | null]`.
  */
 export const Commands = {

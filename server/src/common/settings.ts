@@ -34,7 +34,10 @@ export interface FeatureToggles {
      */
     general: GeneralFeaturesMode;
     hover: boolean;
+    /** The "Build with cache" code lens above every FROM. */
     codeLens: boolean;
+    /** The stage summary (patterns, used by / unused by / build target) at the end of every FROM line. */
+    inlayHints: boolean;
     diagnostics: boolean;
     /** Definition, references, rename, highlights, symbols, folding. */
     navigation: boolean;
@@ -85,6 +88,7 @@ export function defaultSettings(): StagecraftSettings {
             general: 'auto',
             hover: true,
             codeLens: true,
+            inlayHints: true,
             diagnostics: true,
             navigation: true,
             completion: true,
@@ -142,6 +146,7 @@ export function normalizeSettings(raw: unknown): StagecraftSettings {
             general: pick(f.general, GENERAL_MODES, d.features.general),
             hover: bool(f.hover, d.features.hover),
             codeLens: bool(f.codeLens, d.features.codeLens),
+            inlayHints: bool(f.inlayHints, d.features.inlayHints),
             diagnostics: bool(f.diagnostics, d.features.diagnostics),
             navigation: bool(f.navigation, d.features.navigation),
             completion: bool(f.completion, d.features.completion),

@@ -9,6 +9,7 @@
  */
 import {
     CodeActionKind,
+    CodeLensRefreshRequest,
     DidChangeConfigurationNotification,
     LSPErrorCodes,
     ProposedFeatures,
@@ -32,7 +33,7 @@ import type { Analysis } from '../analysis';
 import { parseInitializationOptions, SETTINGS_SECTION, type StagecraftInitializationOptions } from '../common/protocol';
 import { defaultSettings, normalizeSettings, type StagecraftSettings } from '../common/settings';
 import { provideCodeActions } from '../features/codeActions';
-import { emptyLens, lensData, provideCodeLenses, resolveCodeLens } from '../features/codeLens';
+import { emptyLens, lensDocumentKey, provideCodeLenses, resolveCodeLens } from '../features/codeLens';
 import { provideCompletion, STAGECRAFT_COMPLETION_DATA } from '../features/completion';
 import { provideDefinition } from '../features/definition';
 import { provideDiagnostics } from '../features/diagnostics';
@@ -51,6 +52,7 @@ import {
 } from '../features/general';
 import { provideDocumentHighlights } from '../features/highlight';
 import { provideHover, type FeatureEnv } from '../features/hover';
+import { provideInlayHints } from '../features/inlayHints';
 import { provideReferences } from '../features/references';
 import { prepareRename, provideRename } from '../features/rename';
 import { provideDocumentSymbols } from '../features/symbols';
@@ -68,6 +70,9 @@ let init: StagecraftInitializationOptions = { otherDockerExtension: false };
 let hasConfigurationCapability = false;
 let hasDynamicConfigurationRegistration = false;
 let hasWorkspaceFolderCapability = false;
+/** Whether the client re-asks for its code lenses / inlay hints when told to (`workspace/codeLens/refresh`, `workspace/inlayHint/refresh`). */
+let hasCodeLensRefresh = false;
+let hasInlayHintRefresh = false;
 /** Settings pushed with `didChangeConfiguration` when the client cannot be asked. */
 let globalSettings: StagecraftSettings = defaultSettings();
 const env: { workspaceFolders: string[] } = { workspaceFolders: [] };
@@ -223,10 +228,13 @@ connection.onInitialize((params): InitializeResult => {
     }
 
     hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
+    hasCodeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+    hasInlayHintRefresh = !!caps.workspace?.inlayHint?.refreshSupport;
     const capabilities: ServerCapabilities = {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeLensProvider: { resolveProvider: true },
+        inlayHintProvider: true,
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
@@ -271,6 +279,10 @@ connection.onDidChangeConfiguration((change) => {
     }
     settingsCache.clear();
     for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+    // The lenses (feature switch) and the summaries (target, build args) may change with the
+    // settings; VS Code asks for them again only after an edit unless told to.
+    if (hasCodeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).then(undefined, () => undefined);
+    if (hasInlayHintRefresh) connection.languages.inlayHint.refresh().then(undefined, () => undefined);
 });
 
 // ---- diagnostics -------------------------------------------------------------------------
@@ -337,16 +349,16 @@ connection.onHover(serve('hover', null, (ctx, params) => {
     return mergeHover(ours, gen);
 }));
 
-// Lenses come without commands (a range and one number each; 2,000 at 1,000 stages) and are
-// resolved one by one, by VS Code only for those on screen. The number names the document by its
-// key, the stage by its index, and which of its two lenses it is.
+// Lenses come without commands (a range and the document's key each; 1,000 at 1,000 stages) and
+// are resolved one by one, by VS Code only for those on screen: the key names the document, the
+// lens's line the stage (the one whose FROM starts there in the current analysis).
 connection.onCodeLens(serve('codeLens', [], (ctx, params) =>
     ctx.settings.features.codeLens ? provideCodeLenses(ctx.document, ctx.analysis, params, ctx.settings, documentKeys.key(ctx.document.uri)) : []));
 
 /** The document a lens's `data` points at, for the resolve handler and its log line. */
 const lensUri = (lens: CodeLens): string | undefined => {
-    const data = lensData(lens);
-    return data ? documentKeys.uri(data.documentKey) : undefined;
+    const key = lensDocumentKey(lens);
+    return key === null ? undefined : documentKeys.uri(key);
 };
 
 // A lens of a closed document, of a stage that no longer exists, or with the feature turned off
@@ -362,6 +374,10 @@ connection.onCodeLensResolve(guard('codeLensResolve', (lens: CodeLens) => emptyL
         if (!ctx || !ctx.settings.features.codeLens) return emptyLens(lens);
         return resolveCodeLens(ctx.document, ctx.analysis, lens);
     }));
+
+// The stage summaries, for the range VS Code shows (it asks again after every edit and scroll).
+connection.languages.inlayHint.on(serve('inlayHint', [], (ctx, params) =>
+    ctx.settings.features.inlayHints ? provideInlayHints(ctx.document, ctx.analysis, params) : []));
 
 connection.onDefinition(serve('definition', null, (ctx, params) => {
     const ours = ctx.settings.features.navigation ? provideDefinition(ctx.document, ctx.analysis, params) : null;

@@ -116,6 +116,34 @@ async function lensesAbove(page, lineText) {
   return best ? best.el : null;
 }
 
+/**
+ * The inlay hints rendered in the line containing `lineText` (their texts, in order). VS Code draws
+ * a hint as injected text: a span with a generated `dyn-rule-<editor>-<n>` class inside the
+ * `.view-line`, after the line's own tokens (`.mtk*` spans); a hint's padding is a separate, blank
+ * span. Null when the line is not rendered.
+ */
+async function inlayHintsIn(page, lineText) {
+  const line = viewLine(page, lineText);
+  if ((await line.count()) === 0) return null;
+  return line.evaluate((el) => Array.from(el.querySelectorAll('span[class*="dyn-rule-"]'))
+    .filter((s) => !s.querySelector('span'))
+    .map((s) => (s.textContent || '').replace(/\u00a0/g, ' ').trim())
+    .filter(Boolean));
+}
+
+/** Clicks (with `options.modifiers`, e.g. Ctrl to run its command) the inlay hint containing `hintText` in the line containing `lineText`. */
+async function clickInlayHint(page, lineText, hintText, options = {}) {
+  const hint = viewLine(page, lineText).locator('span[class*="dyn-rule-"]', { hasText: hintText }).last();
+  await hint.waitFor();
+  const b = await hint.boundingBox();
+  // move onto it first: VS Code underlines a hint's command part (and arms the click) on a modified hover
+  if (options.modifiers) for (const m of options.modifiers) await page.keyboard.down(m);
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+  await page.mouse.down();
+  await page.mouse.up();
+  if (options.modifiers) for (const m of options.modifiers) await page.keyboard.up(m);
+}
+
 /** Clicks the code lens titled `title` above the line containing `lineText`. */
 async function clickLensAbove(page, lineText, title) {
   const deco = await poll(() => lensesAbove(page, lineText), { message: `code lenses above "${lineText}"` });
@@ -143,5 +171,5 @@ async function problemRows(page) {
 
 module.exports = {
   MOD, poll, openWorkbench, openFromExplorer, goToLine, focusEditor, viewLine, wordBox, hoverWord,
-  lensesAbove, clickLensAbove, terminalLines, openProblems, problemRows,
+  lensesAbove, clickLensAbove, inlayHintsIn, clickInlayHint, terminalLines, openProblems, problemRows,
 };
