@@ -66,10 +66,13 @@ const PROJECTS = {
             manifest(ctx) { for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(__dirname, 'ci', 'variants', 'manifest', f), path.join(ctx, f)); },
         },
         // The cached stage images a job needs at the least: their layers are all that must be pulled.
-        // source: deps (base + node_modules) and app (its steps before `COPY dist` are unchanged:
-        // without it the floor reruns them, and castage's script came in under such a floor).
-        floorNeeds: { source: ['deps', 'app'], nochange: ['app'], manifest: ['base'] },
-        estimateMinPerRun: 55, // measured on 2 cores shared with other work (load ~10)
+        // source: build (base + node_modules: tsc and the tests rerun on it; no toolchain) and app
+        // (its steps before `COPY dist` are unchanged: without it the floor reruns them, and
+        // castage's script came in under such a floor); manifest: toolchain (base + build tools +
+        // npm; npm ci and everything after reruns).
+        floorNeeds: { source: ['build', 'app'], nochange: ['app'], manifest: ['toolchain'] },
+        // 2 cores: buildkit-final + castage alone took 16-18 min a run at load 1.5-5 (cold ~2-3 min a job)
+        estimateMinPerRun: 45,
     },
     quick: {
         dir: path.join(__dirname, 'ci', 'quick'),
