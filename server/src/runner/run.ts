@@ -47,6 +47,14 @@ export interface RunRequest {
     load?: boolean;
 }
 
+/** How `buildStage` runs one of several concurrent builds. */
+interface BuildStageOptions {
+    /** false: docker's output is only kept (shown when the build fails). */
+    stream?: boolean;
+    /** Messages about a failure are held here instead of being printed. */
+    held?: { to: 'stdout' | 'stderr'; text: string }[];
+}
+
 export interface StageResult {
     stage: PlanStage;
     status: 'hit' | 'miss' | 'partial' | 'failed' | 'interrupted' | 'not built';
@@ -291,16 +299,19 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
      * Builds one stage and tags it. Returns docker's output, or null when the run stops (`code`
      * says why). `known`: the stage's cache state as the target's build saw it (BuildKit).
      */
-    const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>): Promise<string | null> => {
+    const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>, opts: BuildStageOptions = {}): Promise<string | null> => {
         const s = res.stage;
         const n = `[${++started}/${plan.stages.length}] ${s.label}`;
+        // Concurrent builds keep their failure messages until every build has ended (see 3.).
+        const notice = (m: string) => { if (opts.held) { opts.held.push({ to: 'stderr', text: `stagecraft: ${m}\n` }); } else { io.stderr.write(`stagecraft: ${m}\n`); } };
+        const write = (m: string) => { if (opts.held) { opts.held.push({ to: 'stdout', text: m }); } else { io.stdout.write(m); } };
         // The target's image carries the inputs fingerprint (a label: no build step, no cache change).
         const labels = s.index === plan.target.index ? labelArgs : [];
-        say(`${n}${what}: ${shCommand([...s.args, ...labels, ...s.argv.slice(s.args.length)], s.env, docker.bin)}`);
+        io.stdout.write(`${n}${what}: ${shCommand([...s.args, ...labels, ...s.argv.slice(s.args.length)], s.env, docker.bin)}\n`);
         const iid = path.join(tmp, `${s.key}.iid`);
         const t0 = Date.now();
         const r = await runDocker(docker, [...s.args, ...labels, '--iidfile', iid, s.argv[s.argv.length - 1]], {
-            env: s.env, signal: req.signal, onOutput: req.quiet ? undefined : (c) => io.stdout.write(c),
+            env: s.env, signal: req.signal, onOutput: req.quiet || opts.stream === false ? undefined : (c) => io.stdout.write(c),
         });
         res.seconds = (Date.now() - t0) / 1000;
         lastOutput = r.output;
@@ -317,7 +328,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         if (r.code !== 0 || id === '') {
             res.status = 'failed';
             if (r.spawnError) { notice(`cannot run ${docker.bin}: ${r.spawnError.message}`); code = EXIT.docker; return null; }
-            if (req.quiet) { io.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
+            if (req.quiet || opts.stream === false) { write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
             const f = outcome.failure;
             let idx = s.index;
             if (f?.stage !== null && f?.stage !== undefined && req.analysis.stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
@@ -349,7 +360,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         if (known !== undefined) { Object.assign(res, known); } else { res.status = cacheState(outcome); }
         imageIds.set(res, id);
         const ran = known !== undefined ? ' (its steps ran in the target\'s build)' : '';
-        say(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : ''));
+        io.stdout.write(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : '') + '\n');
         return r.output;
     };
 
@@ -405,6 +416,24 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         const coldRegistry = !plan.local && plan.stages.every((s) => s.ownRefs.every((r) => missing.has(r)));
         if (skipped) {
             // 2b found nothing to do.
+        } else if (plan.builder === 'buildkit' && results.length > 1 && coldRegistry) {
+            // BuildKit, empty registry: every stage's build starts at once. The engine's solver
+            // runs a step that several builds share once (docs/BUILDS.md), so the stages build in
+            // parallel as in one build of the target, and each stage's image exists as soon as its
+            // own steps are done. Pushes go in stage order, each as soon as its stage is built,
+            // the target's last. Only the target's build is shown as it runs (it has every step).
+            const held = results.map(() => [] as { to: 'stdout' | 'stderr'; text: string }[]);
+            const runs = results.map((res, k) => buildStage(res, '', undefined, { stream: res === target, held: held[k] }));
+            for (const [k, res] of results.entries()) {
+                if (await runs[k] !== null) { push(res); }
+            }
+            // One failure is reported, not one per build that contained the failing step: the
+            // target's build (it contains every step), else the first that failed.
+            const failed = results.findIndex((r, k) => r === target && held[k].length > 0);
+            const shown = failed >= 0 ? failed : held.findIndex((h) => h.length > 0);
+            if (shown >= 0) {
+                for (const m of held[shown]) { (m.to === 'stdout' ? io.stdout : io.stderr).write(m.text); }
+            }
         } else if (plan.builder === 'buildkit' && results.length > 1 && !coldRegistry) {
             // BuildKit: one build of the target runs every stage it needs (independent ones in
             // parallel) and reports each stage's cache state. A stage is then built on its own
@@ -413,7 +442,6 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             const out = await buildStage(target, ' (the target first: one build checks every stage)');
             const failed = out === null && code === EXIT.buildFailed && failedIndex !== null;
             if (out !== null || failed) {
-                if (out !== null) { push(target); }
                 // After a failure: keep what did build. The stages that do not depend on the
                 // failing one get their images (from the build cache the failed run filled) and
                 // are pushed, so the next run starts from them.
@@ -440,6 +468,10 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                     if (await buildStage(res, failed ? ' (keeping what built before the failure)' : '', failed ? undefined : known) === null) { break; }
                     push(res);
                 }
+                // The target's image, which carries the inputs fingerprint, is pushed after every
+                // other stage's: if one of those pushes fails, the next job with the same inputs
+                // finds the old fingerprint and builds, instead of trusting a stale stage image.
+                if (out !== null && code === EXIT.ok) { push(target); }
                 if (code === EXIT.ok) { code = failure; }
             }
         } else {
