@@ -59,6 +59,11 @@ function project(dockerfile = DOCKERFILE): string {
     return dir;
 }
 
+/** The stages whose images a run pushed, in order (from its `stagecraft: pushed <ref>` lines). */
+function pushes(stdout: string): string[] {
+    return [...stdout.matchAll(/^stagecraft: pushed \S+:([a-z0-9-]+?)--\S+ in /gm)].map((m) => m[1]);
+}
+
 /** The stages a run invoked `docker build` for, in order (from its `[i/n] stage: <command>` lines). */
 function builds(stdout: string): string[] {
     return [...stdout.matchAll(/^\[\d+\/\d+\] (\S+)(?: \([^)]*\))?: .*docker build /gm)].map((m) => m[1]);
@@ -90,8 +95,19 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
             assert.equal(summary(cold.stdout).get('deps'), 'miss', cold.all);
             assert.doesNotMatch(cold.all, /UNUSED-STAGE-RAN|TESTS-PASSED/);
             assert.doesNotMatch(cold.all, /importing cache manifest/);
-            // An empty registry: every stage is built in order, each pushed while the next builds.
-            if (backend === 'buildkit') { assert.deepEqual(builds(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout); }
+            if (backend === 'buildkit') {
+                // An empty registry: every stage's build starts at once (all four commands come
+                // before the first stage is done), each is pushed in stage order, the target last.
+                assert.deepEqual(builds(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout);
+                const lines = cold.stdout.split('\n');
+                const lastStart = Math.max(...lines.map((l, k) => (/^\[\d\/4\] \S+: .*docker build /.test(l) ? k : -1)));
+                const firstDone = lines.findIndex((l) => /^\[\d\/4\] \S+ \.\.\. (built|cached|done)/.test(l));
+                assert.ok(firstDone > lastStart, `builds started at once:\n${cold.stdout}`);
+                assert.deepEqual(pushes(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout);
+                // A step one build ran shows as CACHED in the others: the summary still says built.
+                for (const s of ['deps', 'build', 'app']) { assert.equal(summary(cold.stdout).get(s), 'miss', `${s}\n${cold.stdout}`); }
+            }
+            if (backend === 'classic') { assert.deepEqual(pushes(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout); }
 
             fs.writeFileSync(path.join(dir, 'src/a.txt'), 'hello again\n');
             fresh();
@@ -101,6 +117,8 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
             if (backend === 'buildkit') {
                 // The target's build runs every stage; only the changed stages are built again, to push them.
                 assert.deepEqual(builds(changed.stdout), ['app', 'build'], changed.stdout);
+                // The target (its image carries the inputs fingerprint) is pushed after the other stages.
+                assert.deepEqual(pushes(changed.stdout), ['build', 'app'], changed.stdout);
             }
 
             for (let i = 1; i <= 3; i++) {

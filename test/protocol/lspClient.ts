@@ -58,6 +58,8 @@ export interface StartOptions {
     capabilities?: ClientCapabilities;
     /** Transport: `stdio` (default, `--stdio`) or `ipc` (`--node-ipc`, as the VS Code client starts it). */
     transport?: 'stdio' | 'ipc';
+    /** Another server script to start instead of ours (the benchmark's transport floor). */
+    serverPath?: string;
 }
 
 export const DEFAULT_CAPABILITIES: ClientCapabilities = {
@@ -149,9 +151,10 @@ export class LspClient {
     /** Starts the server and completes `initialize` / `initialized`. */
     static async start(opts: StartOptions = {}): Promise<LspClient> {
         const transport = opts.transport ?? 'stdio';
+        const server = opts.serverPath ?? SERVER_PATH;
         const child = transport === 'ipc'
-            ? fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
-            : spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+            ? fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+            : spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
         const client = new LspClient(child, opts.settings ?? {}, transport);
         const folders = (opts.workspaceFolders ?? []).map((f) => ({ uri: fileUri(f), name: path.basename(f) }));
         client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {

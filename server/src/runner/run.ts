@@ -5,8 +5,10 @@
  * 2. find out which cache images exist (classic: pull them; BuildKit: HEAD them on the registry;
  *    save-load: `docker load` the tarball); a missing one is a one-line notice, never a failure;
  * 3. build each stage (`--iidfile`, then `docker tag`: a build that fails or is interrupted tags
- *    nothing, and nothing is ever deleted), report cache hits from docker's own output;
- * 4. push (or save) the stage images, print a summary table.
+ *    nothing, and nothing is ever deleted), report cache hits from docker's own output. BuildKit:
+ *    the target first, then only the stages to push or tag; on an empty registry every stage's
+ *    build at once (the solver runs their shared steps once);
+ * 4. push (or save) the stage images as they are built, the target's last; a summary table.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -53,6 +55,11 @@ interface BuildStageOptions {
     stream?: boolean;
     /** Messages about a failure are held here instead of being printed. */
     held?: { to: 'stdout' | 'stderr'; text: string }[];
+    /**
+     * One of several concurrent builds: a step another build ran shows as CACHED in this one's
+     * output, so its cache state is only known when every build has ended (see its caller).
+     */
+    concurrent?: boolean;
 }
 
 export interface StageResult {
@@ -302,7 +309,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>, opts: BuildStageOptions = {}): Promise<string | null> => {
         const s = res.stage;
         const n = `[${++started}/${plan.stages.length}] ${s.label}`;
-        // Concurrent builds keep their failure messages until every build has ended (see 3.).
+        // Concurrent builds hold their failure messages until every build has ended (one is shown).
         const notice = (m: string) => { if (opts.held) { opts.held.push({ to: 'stderr', text: `stagecraft: ${m}\n` }); } else { io.stderr.write(`stagecraft: ${m}\n`); } };
         const write = (m: string) => { if (opts.held) { opts.held.push({ to: 'stdout', text: m }); } else { io.stdout.write(m); } };
         // The target's image carries the inputs fingerprint (a label: no build step, no cache change).
@@ -360,6 +367,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         if (known !== undefined) { Object.assign(res, known); } else { res.status = cacheState(outcome); }
         imageIds.set(res, id);
         const ran = known !== undefined ? ' (its steps ran in the target\'s build)' : '';
+        if (opts.concurrent) { io.stdout.write(`${n} ... done in ${seconds(res.seconds * 1000)}\n`); return r.output; }
         io.stdout.write(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : '') + '\n');
         return r.output;
     };
@@ -390,6 +398,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                     res.pushed = 'failed';
                     return;
                 }
+                const t0 = Date.now();
                 const pr = await runDocker(docker, ['push', p], { signal: req.signal });
                 if (interrupted()) { notice('interrupted while pushing; the registry keeps its previous tag'); code = EXIT.interrupted; return; }
                 if (pr.code !== 0) {
@@ -404,6 +413,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                     return;
                 }
                 res.pushed = 'yes';
+                say(`stagecraft: pushed ${p} in ${seconds(Date.now() - t0)}`);
             }
         });
     };
@@ -423,9 +433,19 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             // own steps are done. Pushes go in stage order, each as soon as its stage is built,
             // the target's last. Only the target's build is shown as it runs (it has every step).
             const held = results.map(() => [] as { to: 'stdout' | 'stderr'; text: string }[]);
-            const runs = results.map((res, k) => buildStage(res, '', undefined, { stream: res === target, held: held[k] }));
+            const runs = results.map((res, k) => buildStage(res, '', undefined, { stream: res === target, held: held[k], concurrent: true }));
             for (const [k, res] of results.entries()) {
                 if (await runs[k] !== null) { push(res); }
+            }
+            // A step ran in exactly one of the builds; the others show it CACHED. So a step was a
+            // cache hit only when every build that shows it says CACHED.
+            const views = (await Promise.all(runs)).filter((o): o is string => o !== null).map(parseBuildkitStages);
+            for (const res of results) {
+                if (!imageIds.has(res)) { continue; }
+                const key = res.stage.name !== null ? res.stage.name.toLowerCase() : `stage-${res.stage.index}`;
+                const steps = views.map((v) => v.get(key)).filter((x) => x !== undefined).reduce((a, b) => (a.length >= b.length ? a : b), []);
+                const ran = steps.map((step, i) => ({ ...step, cached: views.every((v) => v.get(key)?.[i]?.cached !== false) }));
+                Object.assign(res, { status: cacheState({ steps: ran }), steps: ran.length, cached: ran.filter((x) => x.cached).length });
             }
             // One failure is reported, not one per build that contained the failing step: the
             // target's build (it contains every step), else the first that failed.
