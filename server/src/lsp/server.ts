@@ -352,8 +352,17 @@ connection.onHover(serve('hover', null, (ctx, params) => {
 // Lenses come without commands (a range and the document's key each; 1,000 at 1,000 stages) and
 // are resolved one by one, by VS Code only for those on screen: the key names the document, the
 // lens's line the stage (the one whose FROM starts there in the current analysis).
-connection.onCodeLens(serve('codeLens', [], (ctx, params) =>
-    ctx.settings.features.codeLens ? provideCodeLenses(ctx.document, ctx.analysis, params, ctx.settings, documentKeys.key(ctx.document.uri)) : []));
+// The list is built once per analysis (VS Code asks again whenever it repaints the lenses).
+const lensLists = new WeakMap<Analysis, { key: number; lenses: CodeLens[] }>();
+connection.onCodeLens(serve('codeLens', [], (ctx, params) => {
+    if (!ctx.settings.features.codeLens) return [];
+    const key = documentKeys.key(ctx.document.uri);
+    const known = lensLists.get(ctx.analysis);
+    if (known !== undefined && known.key === key) return known.lenses;
+    const lenses = provideCodeLenses(ctx.document, ctx.analysis, params, ctx.settings, key);
+    lensLists.set(ctx.analysis, { key, lenses });
+    return lenses;
+}));
 
 /** The document a lens's `data` points at, for the resolve handler and its log line. */
 const lensUri = (lens: CodeLens): string | undefined => {
