@@ -331,6 +331,55 @@ describe('engine: faults', { skip }, () => {
         }
     });
 
+    it('buildkit, empty registry (every stage at once): a failing RUN is reported once; stages that do not need it are pushed, the target is not', async () => {
+        const reg = await startRegistry();
+        try {
+            const dir = project(DOCKERFILE.replace('RUN cat src/*.txt', 'RUN echo compiling && exit 3 && cat src/*.txt'));
+            const line = DOCKERFILE.split('\n').findIndex((l) => l.startsWith('RUN cat src/')) + 1;
+            const repo = `${reg.host}/${PREFIX}/coldfail`;
+            const r = await cli(['build', '-q', '--backend', 'buildkit', '--cache-repo', repo, '--push', '.'], { cwd: dir, env: env() });
+            assert.equal(r.code, 1, r.all);
+            assert.deepEqual(builds(r.stdout), ['base', 'deps', 'build', 'app'], r.stdout);
+            // build's and app's builds both contain the failing step: one report, not two.
+            assert.equal((r.stderr.match(/failed at Dockerfile:/g) ?? []).length, 1, r.all);
+            assert.match(r.stderr, new RegExp(`stage build failed at Dockerfile:${line} \\(RUN echo compiling`));
+            assert.equal(summary(r.stdout).get('build'), 'failed', r.stdout);
+            assert.equal(summary(r.stdout).get('deps'), 'miss', r.stdout);
+            assert.deepEqual(pushes(r.stdout), ['base', 'deps'], r.stdout);
+            assert.equal(await probeRef(`${repo}:app--buildkit`, process.env), 'missing', 'the target (the inputs fingerprint) is not pushed');
+        } finally {
+            await reg.stop();
+        }
+    });
+
+    it('buildkit, empty registry: Ctrl-C stops every concurrent build: exit 130, one message, no tag for the unfinished stages', async () => {
+        const reg = await startRegistry();
+        try {
+            const dir = project(DOCKERFILE.replace('RUN sleep 2 &&', 'RUN sleep 30 &&'));
+            const repo = `${reg.host}/${PREFIX}/coldint`;
+            const child = cliProcess(['build', '--backend', 'buildkit', '--cache-repo', repo, '--push', '.'], { cwd: dir, env: env() });
+            let out = '';
+            child.stdout?.on('data', (b) => { out += b; });
+            child.stderr?.on('data', (b) => { out += b; });
+            const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+            // base has no RUN: it is done (and pushed) at once; deps then sleeps.
+            await waitFor('base to be pushed', () => /^stagecraft: pushed \S+:base--buildkit/m.test(out), 60000);
+            await new Promise((r) => setTimeout(r, 1500));
+            child.kill('SIGINT');
+            const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20000))]);
+            if (code === null) { child.kill('SIGKILL'); }
+            assert.equal(code, 130, out);
+            assert.equal((out.match(/^stagecraft: interrupted: stopped docker while building stage/gm) ?? []).length, 1, out);
+            for (const s of ['deps', 'build', 'app']) {
+                assert.notEqual(docker(['image', 'inspect', `${repo}:${s}--buildkit`]).code, 0, `no tag for ${s}`);
+            }
+            assert.equal(docker(['image', 'inspect', `${repo}:base--buildkit`]).code, 0, 'base keeps its tag');
+            await waitFor('no container left running the slow step', () => !/sleep 30/.test(docker(['ps', '--no-trunc', '--format', '{{.Command}}']).out), 30000, 250);
+        } finally {
+            await reg.stop();
+        }
+    });
+
     it('shell metacharacters in build args and tags reach docker as data, never a shell', async () => {
         const marker = path.join(tempDir('stagecraft-meta-'), 'pwned');
         const evil = `$(touch ${marker}); \`touch ${marker}\`; echo "x" | tee ${marker} && '`;

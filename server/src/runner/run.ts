@@ -301,6 +301,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     let lastOutput = '';
     /** Built images, for one `docker image inspect` of their sizes at the end. */
     const imageIds = new Map<StageResult, string>();
+    /** docker's output of each build, failed ones too (concurrent builds: see 3.). */
+    const outputs = new Map<StageResult, string>();
 
     /**
      * Builds one stage and tags it. Returns docker's output, or null when the run stops (`code`
@@ -322,6 +324,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         });
         res.seconds = (Date.now() - t0) / 1000;
         lastOutput = r.output;
+        outputs.set(res, r.output);
         const outcome: BuildOutcome = plan.builder === 'classic' ? parseClassic(r.output, s.index) : parseBuildkit(r.output, s.targetName);
         res.steps = outcome.steps.length;
         res.cached = outcome.steps.filter((x) => x.cached).length;
@@ -439,7 +442,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             }
             // A step ran in exactly one of the builds; the others show it CACHED. So a step was a
             // cache hit only when every build that shows it says CACHED.
-            const views = (await Promise.all(runs)).filter((o): o is string => o !== null).map(parseBuildkitStages);
+            await Promise.all(runs);
+            const views = [...outputs.values()].map(parseBuildkitStages);
             for (const res of results) {
                 if (!imageIds.has(res)) { continue; }
                 const key = res.stage.name !== null ? res.stage.name.toLowerCase() : `stage-${res.stage.index}`;
