@@ -96,15 +96,9 @@ describe('engine: per-stage cache on a fresh CI machine', { skip }, () => {
             assert.doesNotMatch(cold.all, /UNUSED-STAGE-RAN|TESTS-PASSED/);
             assert.doesNotMatch(cold.all, /importing cache manifest/);
             if (backend === 'buildkit') {
-                // An empty registry: every stage's build starts at once (all four commands come
-                // before the first stage is done), each is pushed in stage order, the target last.
+                // An empty registry: stage by stage, each pushed in stage order while the next builds.
                 assert.deepEqual(builds(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout);
-                const lines = cold.stdout.split('\n');
-                const lastStart = Math.max(...lines.map((l, k) => (/^\[\d\/4\] \S+: .*docker build /.test(l) ? k : -1)));
-                const firstDone = lines.findIndex((l) => /^\[\d\/4\] \S+ \.\.\. (built|cached|done)/.test(l));
-                assert.ok(firstDone > lastStart, `builds started at once:\n${cold.stdout}`);
                 assert.deepEqual(pushes(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout);
-                // A step one build ran shows as CACHED in the others: the summary still says built.
                 for (const s of ['deps', 'build', 'app']) { assert.equal(summary(cold.stdout).get(s), 'miss', `${s}\n${cold.stdout}`); }
             }
             if (backend === 'classic') { assert.deepEqual(pushes(cold.stdout), ['base', 'deps', 'build', 'app'], cold.stdout); }
@@ -331,7 +325,7 @@ describe('engine: faults', { skip }, () => {
         }
     });
 
-    it('buildkit, empty registry (every stage at once): a failing RUN is reported once; stages that do not need it are pushed, the target is not', async () => {
+    it('buildkit, empty registry: a failing RUN is reported once; the stages before it are pushed, the target is not', async () => {
         const reg = await startRegistry();
         try {
             const dir = project(DOCKERFILE.replace('RUN cat src/*.txt', 'RUN echo compiling && exit 3 && cat src/*.txt'));
@@ -339,12 +333,10 @@ describe('engine: faults', { skip }, () => {
             const repo = `${reg.host}/${PREFIX}/coldfail`;
             const r = await cli(['build', '-q', '--backend', 'buildkit', '--cache-repo', repo, '--push', '.'], { cwd: dir, env: env() });
             assert.equal(r.code, 1, r.all);
-            assert.deepEqual(builds(r.stdout), ['base', 'deps', 'build', 'app'], r.stdout);
-            // build's and app's builds both contain the failing step: one report, not two.
+            assert.deepEqual(builds(r.stdout), ['base', 'deps', 'build'], r.stdout);
             assert.equal((r.stderr.match(/failed at Dockerfile:/g) ?? []).length, 1, r.all);
             assert.match(r.stderr, new RegExp(`stage build failed at Dockerfile:${line} \\(RUN echo compiling`));
             assert.equal(summary(r.stdout).get('build'), 'failed', r.stdout);
-            assert.equal(summary(r.stdout).get('deps'), 'miss', r.stdout);
             assert.deepEqual(pushes(r.stdout), ['base', 'deps'], r.stdout);
             assert.equal(await probeRef(`${repo}:app--buildkit`, process.env), 'missing', 'the target (the inputs fingerprint) is not pushed');
         } finally {
@@ -352,7 +344,7 @@ describe('engine: faults', { skip }, () => {
         }
     });
 
-    it('buildkit, empty registry: Ctrl-C stops every concurrent build: exit 130, one message, no tag for the unfinished stages', async () => {
+    it('buildkit, empty registry: Ctrl-C stops docker: exit 130, one message, no tag for the unfinished stages', async () => {
         const reg = await startRegistry();
         try {
             const dir = project(DOCKERFILE.replace('RUN sleep 2 &&', 'RUN sleep 30 &&'));

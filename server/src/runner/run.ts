@@ -6,8 +6,8 @@
  *    save-load: `docker load` the tarball); a missing one is a one-line notice, never a failure;
  * 3. build each stage (`--iidfile`, then `docker tag`: a build that fails or is interrupted tags
  *    nothing, and nothing is ever deleted), report cache hits from docker's own output. BuildKit:
- *    the target first, then only the stages to push or tag; on an empty registry every stage's
- *    build at once (the solver runs their shared steps once);
+ *    the target first, then only the stages to push or tag; on an empty registry stage by stage
+ *    (never concurrently: engine 20.10 crashes, docs/BUILDS.md);
  * 4. push (or save) the stage images as they are built, the target's last; a summary table.
  */
 import * as fs from 'fs';
@@ -47,19 +47,6 @@ export interface RunRequest {
     skipUnchanged?: boolean;
     /** After such a skip, still pull the target's image onto this engine. */
     load?: boolean;
-}
-
-/** How `buildStage` runs one of several concurrent builds. */
-interface BuildStageOptions {
-    /** false: docker's output is only kept (shown when the build fails). */
-    stream?: boolean;
-    /** Messages about a failure are held here instead of being printed. */
-    held?: { to: 'stdout' | 'stderr'; text: string }[];
-    /**
-     * One of several concurrent builds: a step another build ran shows as CACHED in this one's
-     * output, so its cache state is only known when every build has ended (see its caller).
-     */
-    concurrent?: boolean;
 }
 
 export interface StageResult {
@@ -301,30 +288,24 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     let lastOutput = '';
     /** Built images, for one `docker image inspect` of their sizes at the end. */
     const imageIds = new Map<StageResult, string>();
-    /** docker's output of each build, failed ones too (concurrent builds: see 3.). */
-    const outputs = new Map<StageResult, string>();
 
     /**
      * Builds one stage and tags it. Returns docker's output, or null when the run stops (`code`
      * says why). `known`: the stage's cache state as the target's build saw it (BuildKit).
      */
-    const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>, opts: BuildStageOptions = {}): Promise<string | null> => {
+    const buildStage = async (res: StageResult, what = '', known?: Pick<StageResult, 'status' | 'cached' | 'steps'>): Promise<string | null> => {
         const s = res.stage;
         const n = `[${++started}/${plan.stages.length}] ${s.label}`;
-        // Concurrent builds hold their failure messages until every build has ended (one is shown).
-        const notice = (m: string) => { if (opts.held) { opts.held.push({ to: 'stderr', text: `stagecraft: ${m}\n` }); } else { io.stderr.write(`stagecraft: ${m}\n`); } };
-        const write = (m: string) => { if (opts.held) { opts.held.push({ to: 'stdout', text: m }); } else { io.stdout.write(m); } };
         // The target's image carries the inputs fingerprint (a label: no build step, no cache change).
         const labels = s.index === plan.target.index ? labelArgs : [];
-        io.stdout.write(`${n}${what}: ${shCommand([...s.args, ...labels, ...s.argv.slice(s.args.length)], s.env, docker.bin)}\n`);
+        say(`${n}${what}: ${shCommand([...s.args, ...labels, ...s.argv.slice(s.args.length)], s.env, docker.bin)}`);
         const iid = path.join(tmp, `${s.key}.iid`);
         const t0 = Date.now();
         const r = await runDocker(docker, [...s.args, ...labels, '--iidfile', iid, s.argv[s.argv.length - 1]], {
-            env: s.env, signal: req.signal, onOutput: req.quiet || opts.stream === false ? undefined : (c) => io.stdout.write(c),
+            env: s.env, signal: req.signal, onOutput: req.quiet ? undefined : (c) => io.stdout.write(c),
         });
         res.seconds = (Date.now() - t0) / 1000;
         lastOutput = r.output;
-        outputs.set(res, r.output);
         const outcome: BuildOutcome = plan.builder === 'classic' ? parseClassic(r.output, s.index) : parseBuildkit(r.output, s.targetName);
         res.steps = outcome.steps.length;
         res.cached = outcome.steps.filter((x) => x.cached).length;
@@ -338,7 +319,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         if (r.code !== 0 || id === '') {
             res.status = 'failed';
             if (r.spawnError) { notice(`cannot run ${docker.bin}: ${r.spawnError.message}`); code = EXIT.docker; return null; }
-            if (req.quiet || opts.stream === false) { write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
+            if (req.quiet) { io.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n'); }
             const f = outcome.failure;
             let idx = s.index;
             if (f?.stage !== null && f?.stage !== undefined && req.analysis.stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
@@ -370,8 +351,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         if (known !== undefined) { Object.assign(res, known); } else { res.status = cacheState(outcome); }
         imageIds.set(res, id);
         const ran = known !== undefined ? ' (its steps ran in the target\'s build)' : '';
-        if (opts.concurrent) { io.stdout.write(`${n} ... done in ${seconds(res.seconds * 1000)}\n`); return r.output; }
-        io.stdout.write(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : '') + '\n');
+        say(`${n} ... ${res.status === 'hit' ? 'cached' : `built in ${seconds(res.seconds * 1000)}${ran}`}` + (res.status === 'partial' ? ` (${res.cached} of ${res.steps} steps cached)` : ''));
         return r.output;
     };
 
@@ -429,35 +409,6 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         const coldRegistry = !plan.local && plan.stages.every((s) => s.ownRefs.every((r) => missing.has(r)));
         if (skipped) {
             // 2b found nothing to do.
-        } else if (plan.builder === 'buildkit' && results.length > 1 && coldRegistry) {
-            // BuildKit, empty registry: every stage's build starts at once. The engine's solver
-            // runs a step that several builds share once (docs/BUILDS.md), so the stages build in
-            // parallel as in one build of the target, and each stage's image exists as soon as its
-            // own steps are done. Pushes go in stage order, each as soon as its stage is built,
-            // the target's last. Only the target's build is shown as it runs (it has every step).
-            const held = results.map(() => [] as { to: 'stdout' | 'stderr'; text: string }[]);
-            const runs = results.map((res, k) => buildStage(res, '', undefined, { stream: res === target, held: held[k], concurrent: true }));
-            for (const [k, res] of results.entries()) {
-                if (await runs[k] !== null) { push(res); }
-            }
-            // A step ran in exactly one of the builds; the others show it CACHED. So a step was a
-            // cache hit only when every build that shows it says CACHED.
-            await Promise.all(runs);
-            const views = [...outputs.values()].map(parseBuildkitStages);
-            for (const res of results) {
-                if (!imageIds.has(res)) { continue; }
-                const key = res.stage.name !== null ? res.stage.name.toLowerCase() : `stage-${res.stage.index}`;
-                const steps = views.map((v) => v.get(key)).filter((x) => x !== undefined).reduce((a, b) => (a.length >= b.length ? a : b), []);
-                const ran = steps.map((step, i) => ({ ...step, cached: views.every((v) => v.get(key)?.[i]?.cached !== false) }));
-                Object.assign(res, { status: cacheState({ steps: ran }), steps: ran.length, cached: ran.filter((x) => x.cached).length });
-            }
-            // One failure is reported, not one per build that contained the failing step: the
-            // target's build (it contains every step), else the first that failed.
-            const failed = results.findIndex((r, k) => r === target && held[k].length > 0);
-            const shown = failed >= 0 ? failed : held.findIndex((h) => h.length > 0);
-            if (shown >= 0) {
-                for (const m of held[shown]) { (m.to === 'stdout' ? io.stdout : io.stderr).write(m.text); }
-            }
         } else if (plan.builder === 'buildkit' && results.length > 1 && !coldRegistry) {
             // BuildKit: one build of the target runs every stage it needs (independent ones in
             // parallel) and reports each stage's cache state. A stage is then built on its own

@@ -1,0 +1,49 @@
+/**
+ * Reading BuildKit's plain progress output: which stage and step failed. Real output shapes from
+ * engine 20.10 (the engine tests run them for real; these pin the parsing).
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseBuildkit, parseBuildkitStages } from '../../server/src/build/output';
+
+const HEAD = [
+    '#5 [base 1/2] FROM docker.io/stagecraft-test/busybox:1',
+    '#5 DONE 0.0s',
+    '#6 [deps 1/2] COPY manifest.txt ./',
+    '#6 CACHED',
+    '#7 [build 1/2] COPY src/ ./src/',
+    '#7 DONE 0.1s',
+    '#8 [build 2/2] RUN echo compiling && exit 3 && cat src/*.txt /deps/manifest.txt > /app/out.txt',
+];
+
+describe('BuildKit output', () => {
+    it('a failing step with its own ERROR line names the stage and the step', () => {
+        const out = [...HEAD, '#8 0.301 compiling', '#8 ERROR: executor failed running [/bin/sh -c echo compiling && exit 3 && cat src/*.txt /deps/manifest.txt > /app/out.txt]: exit code: 3',
+            'error: failed to solve: executor failed running [/bin/sh -c echo compiling && exit 3 && cat src/*.txt /deps/manifest.txt > /app/out.txt]: exit code: 3'].join('\n');
+        const f = parseBuildkit(out, 'app').failure;
+        assert.equal(f?.stageLabel, 'build');
+        assert.match(f?.text ?? '', /^RUN echo compiling/);
+    });
+
+    it('a step that failed in another, concurrent build (no ERROR line here) is found from the solve error', () => {
+        const out = [...HEAD, 'error: failed to solve: executor failed running [/bin/sh -c echo compiling && exit 3 && cat src/*.txt /deps/manifest.txt > /app/out.txt]: exit code: 3'].join('\n');
+        const f = parseBuildkit(out, 'app').failure;
+        assert.equal(f?.stageLabel, 'build');
+        assert.match(f?.text ?? '', /^RUN echo compiling/);
+        assert.match(f?.reason ?? '', /exit code: 3/);
+    });
+
+    it('a solve error that names no step of this output leaves the stage unknown', () => {
+        const out = [...HEAD, 'error: failed to solve: failed to compute cache key: "/nope" not found: not found'].join('\n');
+        const f = parseBuildkit(out, 'app').failure;
+        assert.equal(f?.stageLabel, null);
+        assert.match(f?.reason ?? '', /failed to compute cache key/);
+    });
+
+    it('steps per stage, CACHED ones marked, FROM left out', () => {
+        const stages = parseBuildkitStages(HEAD.join('\n'));
+        assert.deepEqual(stages.get('deps'), [{ text: 'COPY manifest.txt ./', cached: true }]);
+        assert.equal(stages.get('build')?.length, 2);
+        assert.equal(stages.has('base'), false);
+    });
+});
