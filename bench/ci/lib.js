@@ -57,11 +57,6 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Debian's docker-registry (no auth, filesystem storage in a temp dir) on a free loopback port,
- * behind a TCP proxy that counts the bytes each way: `host` is the proxy, the address docker uses.
- * `pulled` = registry -> client bytes, `pushed` = client -> registry bytes (HTTP included).
- */
-/**
  * The registries stand for remote ones (in CI the registry runs on another machine): their storage
  * is in memory (/dev/shm) and they run at the lowest CPU priority, so that their hashing and disk
  * writes do not take the 2 cores or the disk from a job that pushes while it builds. Every strategy
@@ -72,6 +67,11 @@ function registryDir() {
 }
 const REGISTRY_CMD = fs.existsSync('/usr/bin/nice') ? ['/usr/bin/nice', '-n', '19', 'docker-registry'] : ['docker-registry'];
 
+/**
+ * Debian's docker-registry (no auth, filesystem storage under `registryDir()`) on a free loopback port,
+ * behind a TCP proxy that counts the bytes each way: `host` is the proxy, the address docker uses.
+ * `pulled` = registry -> client bytes, `pushed` = client -> registry bytes (HTTP included).
+ */
 async function startRegistry(label) {
     const dir = fs.mkdtempSync(path.join(registryDir(), `stagecraft-bench-registry-${label}-`));
     const regPort = await freePort();

@@ -102,19 +102,16 @@ function stagecraft(backend) {
         const args = [STAGECRAFT, 'build', '-f', c.dockerfile, '--target', c.target, '--backend', backend, '--push', '--cache-dir', cacheDir];
         if (backend !== 'save-load') args.push('--cache-repo', `${c.repo}`);
         args.push(c.context);
-        // Build time: the time at least one `docker build` runs (an empty registry on BuildKit
-        // starts every stage's build at once: their union, not their sum).
         let firstStart = null;
         let open = null;
-        let running = 0;
         let buildMs = 0;
         let lastEnd = null;
         const r = await run(process.execPath, args, {
             env: { STAGECRAFT_DOCKER: DOCKER },
             onLine: (line, t) => {
                 // `[1/4] app: <command>`, or with a note: `[1/4] app (the target first: ...): <command>`
-                if (/^\[\d+\/\d+\] \S+(?: \([^)]*\))?: /.test(line)) { if (firstStart === null) firstStart = t; if (running++ === 0) open = t; return; }
-                if (/^\[\d+\/\d+\] \S+ \.\.\. (cached|built|partial|done)/.test(line) && running > 0) { if (--running === 0) { buildMs += t - open; open = null; } lastEnd = t; }
+                if (/^\[\d+\/\d+\] \S+(?: \([^)]*\))?: /.test(line)) { if (firstStart === null) firstStart = t; open = t; return; }
+                if (/^\[\d+\/\d+\] \S+ \.\.\. (cached|built|partial)/.test(line) && open !== null) { buildMs += t - open; open = null; lastEnd = t; }
             },
         });
         job.log = `$ node ${args.join(' ')}\n${r.output}\n`;

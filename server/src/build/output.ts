@@ -86,8 +86,9 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
         const info = vertex.get(errorVertex) as { stage: string; text: string };
         failure = { stage: null, stageLabel: info.stage, text: info.text, reason };
     } else if (reason !== '') {
-        // No `#N ERROR` of its own: the step ran in another, concurrent build that shares it (its
-        // output has the error); the solve error still names the command, and this output the step.
+        // No `#N ERROR` line for the step (BuildKit shares a step between concurrent builds on one
+        // engine, e.g. two CI jobs, and only the build that ran it prints its error): the solve
+        // error still names the command, and this output lists the step.
         const cmd = /executor failed running \[\/bin\/sh -c (.*)\]: exit code: \d+/.exec(reason)?.[1];
         const ran = cmd === undefined ? undefined : [...vertex.values()].find((v) => squash(v.text) === squash(`RUN ${cmd}`));
         failure = ran !== undefined ? { stage: null, stageLabel: ran.stage, text: ran.text, reason } : { stage: null, stageLabel: null, text: null, reason };
