@@ -280,13 +280,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
     }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-'));
     let pushBroken: string | null = null;
-    /**
-     * Each stage's push starts as soon as its stage is built (while later stages build), beside the
-     * pushes still running: the daemon uploads a layer that several of them share once (its
-     * transfers are keyed by repository and layer) and caps the uploads in flight. The target's
-     * push waits for every other one (below).
-     */
-    const pushes: Promise<void>[] = [];
+    /** Pushes run one after another, each as soon as its stage is built, while later stages build. */
+    let pushes: Promise<void> = Promise.resolve();
     let started = 0;
     /** The stage a failed build stopped at. */
     let failedIndex = null as number | null;
@@ -375,29 +370,21 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             say(`[${s.label}] unchanged: the registry's copy is kept`);
             return;
         }
-        const job = async () => {
+        pushes = pushes.then(async () => {
             if (pushBroken !== null || code === EXIT.interrupted) { res.pushed = 'skipped'; return; }
             for (const p of s.push) {
                 const dead = deadHosts.get(parseRef(p).host);
                 if (dead !== undefined) {
-                    res.pushed = 'failed';
-                    if (pushBroken !== null) { return; }
                     pushBroken = `push of ${p} not tried: ${dead} since the start of this build`;
                     notice(pushBroken);
                     notice('the images are built and tagged locally; nothing was deleted');
+                    res.pushed = 'failed';
                     return;
                 }
                 const t0 = Date.now();
                 const pr = await runDocker(docker, ['push', p], { signal: req.signal });
-                if (interrupted()) {
-                    if (code !== EXIT.interrupted) { notice('interrupted while pushing; the registry keeps its previous tag'); }
-                    code = EXIT.interrupted;
-                    return;
-                }
+                if (interrupted()) { notice('interrupted while pushing; the registry keeps its previous tag'); code = EXIT.interrupted; return; }
                 if (pr.code !== 0) {
-                    res.pushed = 'failed';
-                    // Pushes run side by side: the first failure is reported, the others share its cause.
-                    if (pushBroken !== null) { return; }
                     const host = parseRef(p).host;
                     const kind = classifyRegistryError(pr.output);
                     pushBroken = kind === 'auth'
@@ -405,16 +392,13 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                         : `push of ${p} failed: ${lastLine(pr.output)}${kind === 'unreachable' ? ` (registry ${host} unreachable)` : ''}`;
                     notice(pushBroken);
                     notice('the images are built and tagged locally; nothing was deleted');
+                    res.pushed = 'failed';
                     return;
                 }
                 res.pushed = 'yes';
                 say(`stagecraft: pushed ${p} in ${seconds(Date.now() - t0)}`);
             }
-        };
-        // The target's image carries the inputs fingerprint: it is pushed after every other
-        // stage's push succeeded, so a failed one leaves the registry's old fingerprint and the
-        // next job with the same inputs builds instead of trusting a stale stage image.
-        pushes.push(s.index === plan.target.index ? Promise.all([...pushes]).then(job) : job());
+        });
     };
 
     try {
@@ -459,7 +443,9 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
                     if (await buildStage(res, failed ? ' (keeping what built before the failure)' : '', failed ? undefined : known) === null) { break; }
                     push(res);
                 }
-                // The target's push waits for the others' (push()).
+                // The target's image, which carries the inputs fingerprint, is pushed after every
+                // other stage's: if one of those pushes fails, the next job with the same inputs
+                // finds the old fingerprint and builds, instead of trusting a stale stage image.
                 if (out !== null && code === EXIT.ok) { push(target); }
                 if (code === EXIT.ok) { code = failure; }
             }
@@ -471,7 +457,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         }
         const ids = [...new Set(imageIds.values())];
         const sizes = ids.length === 0 ? null : runDocker(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...ids]);
-        await Promise.all(pushes);
+        await pushes;
         if (sizes !== null) {
             const bySha = new Map((await sizes).output.split('\n').map((l) => l.trim().split(' ')).filter((p) => p.length === 2).map(([i, n]) => [i, Number(n) || null]));
             for (const [res, id] of imageIds) { res.size = bySha.get(id) ?? null; }
