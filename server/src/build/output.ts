@@ -90,21 +90,20 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
         // engine, e.g. two CI jobs, and only the build that ran it prints its error): the solve
         // error still names the command, and this output lists the step.
         const cmd = /executor failed running \[\/bin\/sh -c (.*)\]: exit code: \d+/.exec(reason)?.[1];
-        const ran = cmd === undefined ? undefined : [...vertex.values()].find((v) => squash(v.text) === squash(`RUN ${cmd}`));
+        const ran = cmd === undefined ? undefined : [...vertex.values()].find((v) => norm(v.text) === norm(`RUN ${cmd}`));
         failure = ran !== undefined ? { stage: null, stageLabel: ran.stage, text: ran.text, reason } : { stage: null, stageLabel: null, text: null, reason };
     }
     return { stages, failure };
 }
 
-const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+/** Instruction text compared as docker prints it: whitespace runs squashed, case ignored. */
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** `name`: the stage's `--target` name (BuildKit prints it lower-cased). */
 export function parseBuildkit(output: string, name: string): BuildOutcome {
     const { stages, failure } = readBuildkit(output);
     return { steps: stages.get(name.toLowerCase()) ?? [], failure };
 }
-
-const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** The 1-based line of the instruction of `stage` that docker printed as `text`, else the FROM line. */
 export function lineOf(stage: Pick<Stage, 'line' | 'instructions'>, text: string | null): number {
