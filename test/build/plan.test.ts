@@ -5,10 +5,10 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../server/src/analysis';
-import { chooseBackend } from '../../server/src/build/backend';
-import { deriveDockerfile } from '../../server/src/build/dockerfile';
-import { cacheTag, checkRepo, stageKeys, tagSafe } from '../../server/src/build/names';
-import { type Plan, PlanError, type PlanOptions, planBuild } from '../../server/src/build/plan';
+import { chooseBackend } from '../../server/src/plan/backend';
+import { deriveDockerfile } from '../../server/src/plan/dockerfile';
+import { cacheTag, checkRepo, stageKeys, tagSafe } from '../../server/src/plan/names';
+import { type Plan, PlanError, type PlanOptions, planBuild } from '../../server/src/plan/plan';
 import { SIX } from './fixtures';
 
 

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseBuildkit, parseBuildkitStages } from '../../server/src/build/output';
+import { parseBuildkit, parseBuildkitStages } from '../../server/src/plan/output';
 
 const HEAD = [
     '#5 [base 1/2] FROM docker.io/stagecraft-test/busybox:1',

@@ -5,8 +5,8 @@
 import * as path from 'path';
 import { dockerFrom } from '../runner/process';
 import { runBuild } from '../runner/run';
-import { chooseBackend } from '../build/backend';
-import { PlanError, planBuild } from '../build/plan';
+import { chooseBackend } from '../plan/backend';
+import { PlanError, planBuild } from '../plan/plan';
 import { type CliIO, UsageError } from './io';
 import { COMMON_OPTIONS, EXIT_CODES, loadAnalysis, planOptions, readRequest } from './plan';
 

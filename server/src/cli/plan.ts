@@ -5,9 +5,9 @@
 import * as os from 'os';
 import * as path from 'path';
 import { analyze, type Analysis } from '../analysis';
-import { chooseBackend } from '../build/backend';
-import { FORMATS, formatPlan, type PlanFormat } from '../build/formats';
-import { BACKENDS, type BackendChoice, type BuildxCacheType, PlanError, type PlanOptions, planBuild } from '../build/plan';
+import { chooseBackend } from '../plan/backend';
+import { FORMATS, formatPlan, type PlanFormat } from '../plan/formats';
+import { BACKENDS, type BackendChoice, type BuildxCacheType, PlanError, type PlanOptions, planBuild } from '../plan/plan';
 import { readDockerfile } from './analyze';
 import { type CliIO, UsageError, parseArgs, parseBuildArgs } from './io';
 

@@ -2,7 +2,7 @@
  * What the Docker engine can do: reachable or not, versions, BuildKit and buildx usable or not.
  * The I/O half; `chooseBackend` (pure) decides from these facts.
  */
-import type { EngineFacts } from '../build/backend';
+import type { EngineFacts } from '../plan/backend';
 import { type Docker, runDocker } from './process';
 
 

@@ -1,0 +1,71 @@
+/**
+ * ARCHITECTURE.md's invariants about layers, checked on the source: each pure layer imports
+ * nothing that does I/O, and only the folders named there do. A new import that breaks a rule
+ * fails here with the file and the import.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const SRC = path.join(__dirname, '..', '..', '..', 'server', 'src');
+
+function sources(dir: string): string[] {
+    const out: string[] = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) { out.push(...sources(p)); } else if (e.name.endsWith('.ts')) { out.push(p); }
+    }
+    return out;
+}
+
+/** Every module a file imports or requires (static and dynamic), as written. */
+export function importsOf(text: string): string[] {
+    const out: string[] = [];
+    const noComments = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    for (const m of noComments.matchAll(/\b(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        out.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
+    }
+    return out;
+}
+
+/** Modules that do I/O or tie code to the editor: never imported by the pure layers. */
+const IMPURE = /^(?:node:)?(?:child_process|fs|fs\/promises|net|http|https|dgram|tls|worker_threads)$|^vscode$|^vscode-languageserver(?:\/node)?$|^vscode-languageclient/;
+
+describe('architecture invariants (ARCHITECTURE.md)', () => {
+    it('the import scanner sees static, side-effect, require and dynamic imports', () => {
+        assert.deepEqual(importsOf(`import * as fs from 'fs';\nimport 'x';\nconst c = require("child_process");\nawait import('net');\nexport { a } from './b';\n// import q from 'vscode'`),
+            ['fs', 'x', 'child_process', 'net', './b']);
+    });
+
+    for (const layer of ['analysis', 'features', 'plan', 'common']) {
+        it(`server/src/${layer} imports no vscode, LSP connection, child_process, fs or net`, () => {
+            const files = sources(path.join(SRC, layer));
+            assert.ok(files.length > 0, `no sources in ${layer}`);
+            const bad = files.flatMap((f) => importsOf(fs.readFileSync(f, 'utf8')).filter((m) => IMPURE.test(m)).map((m) => `${path.relative(SRC, f)}: ${m}`));
+            assert.deepEqual(bad, []);
+        });
+    }
+
+    it('the pure layers never import the I/O layers (lsp, runner, cli)', () => {
+        const bad: string[] = [];
+        for (const layer of ['analysis', 'features', 'plan', 'common']) {
+            for (const f of sources(path.join(SRC, layer))) {
+                for (const m of importsOf(fs.readFileSync(f, 'utf8'))) {
+                    if (!m.startsWith('.')) { continue; }
+                    const target = path.relative(SRC, path.resolve(path.dirname(f), m));
+                    if (/^(lsp|runner|cli)(\/|$)/.test(target)) { bad.push(`${path.relative(SRC, f)}: ${m}`); }
+                }
+            }
+        }
+        assert.deepEqual(bad, []);
+    });
+
+    it('docker is spawned only by the runner, with argument arrays and no shell', () => {
+        const spawners = sources(SRC).filter((f) => importsOf(fs.readFileSync(f, 'utf8')).some((m) => /^(node:)?child_process$/.test(m)));
+        assert.deepEqual(spawners.map((f) => path.relative(SRC, f)).sort(), ['runner/process.ts']);
+        const text = fs.readFileSync(path.join(SRC, 'runner', 'process.ts'), 'utf8');
+        assert.match(text, /shell: false/);
+        assert.doesNotMatch(text, /\bexec(Sync)?\(/);
+    });
+});
