@@ -18,18 +18,20 @@ bash scripts/setup-vscode.sh
 VSIX=$(bash scripts/package.sh | tail -n 1)
 log "packaged $(basename "$VSIX") in $(( $(date +%s) - t0 )) s"
 
-# Docker: the "Build with cache" lenses run real builds when an engine answers.
-if docker info >/dev/null 2>&1; then
-  log "Docker engine: reachable ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')); \"Build with cache\" builds for real."
-  docker image inspect stagecraft-test/busybox:1 >/dev/null 2>&1 \
+# Docker: the "Build with cache" lenses run real builds on the default engine, Docker 26 + buildx
+# (scripts/docker-up.sh installs and starts it, and Docker 20.10, when this machine can: root + apt).
+# code-server's terminal, where the build task runs, inherits DOCKER_HOST and STAGECRAFT_DOCKER.
+if [ -z "${DOCKER_HOST:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if up=$(bash scripts/docker-up.sh); then eval "$(echo "$up" | grep '^export ')"; else log "could not start the Docker engines (bash scripts/docker-up.sh)"; fi
+fi
+D=${STAGECRAFT_DOCKER:-docker}
+if "$D" info >/dev/null 2>&1; then
+  log "Docker engine: $("$D" version --format '{{.Server.Version}}' 2>/dev/null || echo '?') at ${DOCKER_HOST:-the default socket}; \"Build with cache\" builds for real."
+  "$D" image inspect stagecraft-test/busybox:1 >/dev/null 2>&1 \
     || log "examples/busybox-demo needs the local image stagecraft-test/busybox:1: run  bash scripts/docker-up.sh"
 else
   log "No Docker engine is reachable: the stage analysis works, \"Build with cache\" will fail."
   log "Start one (and the local base image examples/busybox-demo builds on) with:  bash scripts/docker-up.sh"
 fi
-
-# The build task (code-server's terminal inherits this environment) uses $STAGECRAFT_DOCKER: Debian's
-# 20.10 client has the built-in BuildKit, a newer client without the buildx plugin does not.
-if [ -z "${STAGECRAFT_DOCKER:-}" ] && [ -x /usr/bin/docker ]; then export STAGECRAFT_DOCKER=/usr/bin/docker; fi
 
 exec node scripts/start.js "$VSIX" "${STAGECRAFT_WORKSPACE:-$ROOT/examples}"

@@ -34,18 +34,19 @@ fi
 [ -x /usr/bin/chromium ] || unavailable "/usr/bin/chromium is missing"
 [ -f "$CS_MARKER" ] || unavailable "code-server is not installed"
 
-# 2. Docker engine + the local base image the busybox sample builds on (the UI build step needs it)
-if ! docker info >/dev/null 2>&1 || ! docker image inspect stagecraft-test/busybox:1 >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    bash scripts/docker-up.sh >/dev/null 2>&1 || unavailable "no Docker engine (bash scripts/docker-up.sh failed)"
-  else
-    unavailable "no Docker engine or no stagecraft-test/busybox:1 image (run: sudo bash scripts/docker-up.sh)"
+# 2. The default Docker engine (Docker 26 + buildx) + the local base image the busybox sample builds
+# on (the UI build step needs it). code-server's terminal, where the build task runs, inherits
+# DOCKER_HOST and STAGECRAFT_DOCKER.
+if [ -z "${DOCKER_HOST:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    up=$(bash scripts/docker-up.sh 2>/dev/null) || unavailable "no Docker engine (bash scripts/docker-up.sh failed)"
+    eval "$(echo "$up" | grep '^export ')"
   fi
 fi
-
-# The build task (code-server's terminal inherits this environment) uses $STAGECRAFT_DOCKER: Debian's
-# 20.10 client has the built-in BuildKit, a newer client without the buildx plugin does not.
-if [ -z "${STAGECRAFT_DOCKER:-}" ] && [ -x /usr/bin/docker ]; then export STAGECRAFT_DOCKER=/usr/bin/docker; fi
+D=${STAGECRAFT_DOCKER:-docker}
+if ! "$D" info >/dev/null 2>&1 || ! "$D" image inspect stagecraft-test/busybox:1 >/dev/null 2>&1; then
+  unavailable "no Docker engine or no stagecraft-test/busybox:1 image (run: sudo bash scripts/docker-up.sh)"
+fi
 
 # 3. compile (the extension-host suites run from out/test/exthost) and package the .vsix
 npx tsc -b >/tmp/stagecraft-tsc-$$.log 2>&1 || { cat /tmp/stagecraft-tsc-$$.log; rm -f /tmp/stagecraft-tsc-$$.log; fail "tsc -b failed"; }

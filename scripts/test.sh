@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): every suite, from a fresh clone.
 #  1. installs the dependencies (npm ci) when node_modules is missing or stale;
-#  2. makes the services the tests need: a Docker engine (scripts/docker-up.sh) and a real
-#     VS Code (scripts/setup-vscode.sh), when this machine can (root + apt); otherwise the suites
-#     that need them skip with a printed reason, or FAIL when STAGECRAFT_REQUIRE_DOCKER=1 /
-#     STAGECRAFT_REQUIRE_E2E=1 (as .ci/run sets);
+#  2. makes the services the tests need, when this machine can (root + apt): both Docker engines
+#     (scripts/docker-up.sh: Docker 26 + buildx, the default, and Docker 20.10; the engine suites
+#     start private instances of each, test/support/engines.ts) and a real VS Code
+#     (scripts/setup-vscode.sh); otherwise the suites that need them skip with a printed reason,
+#     or FAIL when STAGECRAFT_REQUIRE_DOCKER=1 / STAGECRAFT_REQUIRE_E2E=1 (as .ci/run sets);
 #  3. compiles (tsc -b, errors fail the run) and runs: unit, protocol and real-engine suites in one
 #     `node --test` run, the grammar tests, the extension-host and UI suites in code-server, and the
 #     quick benchmark as a smoke check.
-# Last line: `tests: N passed, N failed`.
+# Last line: `tests: N passed, N failed, N skipped`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 LOGDIR=${STAGECRAFT_TEST_LOGS:-$ROOT/test-results}
 mkdir -p "$LOGDIR"
-passed=0; failed=0
+passed=0; failed=0; skipped=0
 step() { printf '\n=== %s\n' "$*"; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -22,18 +23,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund || { echo "npm ci failed"; exit 1; }
 fi
 
-if ! docker info >/dev/null 2>&1 && ! /usr/bin/docker info >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    step "starting a Docker engine (scripts/docker-up.sh)"
-    bash scripts/docker-up.sh || echo "could not start a Docker engine; the suites that need one will say so"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  step "Docker engines (scripts/docker-up.sh)"
+  if up=$(bash scripts/docker-up.sh); then
+    eval "$(echo "$up" | grep '^export ')"   # the default engine: Docker 26 + buildx
   else
-    echo "no Docker engine and not root: the suites that need Docker will skip (or fail when STAGECRAFT_REQUIRE_DOCKER=1)"
+    echo "could not start the Docker engines; the suites that need one will say so"
   fi
 else
-  bash scripts/docker-up.sh >/dev/null || true   # the busybox base image the fixtures use
+  echo "not root or no apt: no Docker engines started; the suites that need them will skip (or fail when STAGECRAFT_REQUIRE_DOCKER=1)"
 fi
-# Debian's 20.10 client has the built-in BuildKit; a newer client without buildx does not.
-if [ -z "${STAGECRAFT_DOCKER:-}" ] && [ -x /usr/bin/docker ]; then export STAGECRAFT_DOCKER=/usr/bin/docker; fi
 
 step "compile (tsc -b)"
 npx tsc -b || { echo "tests: 0 passed, 1 failed"; exit 1; }
@@ -46,7 +45,8 @@ node --test --test-reporter=tap --test-reporter-destination="$LOGDIR/node-test.t
 rc=$?
 p=$(grep -E '^# pass ' "$LOGDIR/node-test.tap" | tail -1 | awk '{print $3}')
 f=$(grep -E '^# fail ' "$LOGDIR/node-test.tap" | tail -1 | awk '{print $3}')
-passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+k=$(grep -E '^# skipped ' "$LOGDIR/node-test.tap" | tail -1 | awk '{print $3}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${k:-0}))
 [ $rc -eq 0 ] || [ "${f:-0}" -gt 0 ] || failed=$((failed + 1))
 
 step "grammar (vscode-tmgrammar-test)"
@@ -60,6 +60,7 @@ if [ -f scripts/test-e2e.sh ]; then
   line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$LOGDIR/e2e.log" | tail -1)
   if [ -n "$line" ]; then
     passed=$((passed + $(echo "$line" | awk '{print $2}'))); failed=$((failed + $(echo "$line" | awk '{print $4}')))
+    if echo "$line" | grep -q 'skipped'; then skipped=$((skipped + $(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) skipped.*/\1/p'))); fi
   fi
   [ $rc -eq 0 ] || [ -z "$line" ] || [ "$(echo "$line" | awk '{print $4}')" -gt 0 ] || failed=$((failed + 1))
   [ -n "$line" ] || [ $rc -eq 0 ] || failed=$((failed + 1))
@@ -71,5 +72,5 @@ if grep -q '"bench"' package.json; then
 fi
 
 echo
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -10,7 +10,13 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const DOCKER = process.env.STAGECRAFT_DOCKER || (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+/** The docker client of the engine under test (`useEngine`), with its DOCKER_HOST in process.env. */
+let DOCKER = process.env.STAGECRAFT_DOCKER || (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+function useEngine(bin, host) {
+    DOCKER = bin;
+    if (host) process.env.DOCKER_HOST = host; else delete process.env.DOCKER_HOST;
+}
+const dockerBin = () => DOCKER;
 
 /** Runs a command; resolves { code, output, ms }. `onLine(line, tMs)` sees each output line as it comes. */
 function run(bin, args, opts = {}) {
@@ -132,24 +138,26 @@ function firstLayer(ref) {
 }
 
 /**
- * "A fresh CI machine": removes every image (tagged, dangling or intermediate) whose first layer is
- * one of the benchmark's own base images' layer (so, images built or pulled by the benchmark and
- * nobody else's), except the bases themselves, then prunes the builder cache.
+ * "A fresh CI machine", on the benchmark's private engine (scripts/engine.sh: everything on it is
+ * the benchmark's): every image but the base images removed, the whole build cache pruned; then
+ * the starting state is checked (nothing but the bases, no build cache), or this throws.
  * `bases`: [{ id, layer }] of the benchmark's base images.
  */
 async function freshEngine(bases) {
-    const layers = new Set(bases.map((b) => b.layer));
     const keep = new Set(bases.map((b) => b.id));
+    const others = async () => [...new Set((await docker(['images', '-a', '-q', '--no-trunc'])).output.split('\n').map((s) => s.trim()).filter((s) => s.startsWith('sha256:') && !keep.has(s)))];
     for (let round = 0; round < 6; round++) {
-        const ids = [...new Set((await docker(['images', '-a', '-q', '--no-trunc'])).output.split('\n').map((s) => s.trim()).filter((s) => s.startsWith('sha256:')))];
+        const ids = await others();
         if (ids.length === 0) break;
-        const info = await docker(['image', 'inspect', '--format', '{{.Id}} {{len .RootFS.Layers}} {{index .RootFS.Layers 0}}', ...ids]);
-        const mine = info.output.split('\n').map((l) => l.trim().split(' ')).filter((p) => p.length === 3 && p[0].startsWith('sha256:') && layers.has(p[2]) && !keep.has(p[0]));
-        if (mine.length === 0) break;
-        mine.sort((a, b) => Number(b[1]) - Number(a[1]));
-        await docker(['rmi', '-f', ...mine.map((p) => p[0])]);
+        await docker(['rmi', '-f', ...ids]);
     }
     await docker(['builder', 'prune', '-af']);
+    const left = await others();
+    const df = (await docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}'])).output;
+    const records = /^Build Cache (\d+)$/m.exec(df);
+    if (left.length > 0 || (records && records[1] !== '0')) {
+        throw new Error(`the engine is not fresh after the reset: ${left.length} images besides the bases, ${records ? records[1] : '?'} build cache records`);
+    }
 }
 
 /** Stage names (lower-cased, BuildKit prints them so) in file order, from the FROM lines. */
@@ -219,4 +227,4 @@ function copyDir(src, dst) {
     fs.cpSync(src, dst, { recursive: true });
 }
 
-module.exports = { DOCKER, run, docker, dockerSync, freePort, sleep, startRegistry, firstLayer, freshEngine, stageNames, classicStages, buildkitStages, hitState, median, copyDir };
+module.exports = { useEngine, dockerBin, run, docker, dockerSync, freePort, sleep, startRegistry, firstLayer, freshEngine, stageNames, classicStages, buildkitStages, hitState, median, copyDir };

@@ -7,7 +7,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { DOCKER, docker, run, classicStages, buildkitStages, hitState } = require('./lib');
+const { dockerBin, docker, run, classicStages, buildkitStages, hitState } = require('./lib');
 
 const STAGECRAFT = path.join(__dirname, '..', '..', 'bin', 'stagecraft.js');
 
@@ -72,6 +72,28 @@ async function buildkitFinal(c) {
 }
 
 /**
+ * What a user picks on Docker 23+ with buildx instead of any tool: one build of the target that
+ * exports the cache of every stage (`mode=max`) or of the image's layers only (`mode=min`) to the
+ * registry and pushes the image, as the Docker documentation writes it (cache ref always passed:
+ * on an empty registry BuildKit prints its "not found" error block and goes on).
+ */
+function buildxRegistry(mode) {
+    return async (c) => {
+        const job = newJob();
+        const ref = `${c.repo}:${c.target}-bx${mode}`;
+        const cache = `${c.repo}:cache-${mode}`;
+        const b = await phase(job, 'build', 'docker', ['buildx', 'build', '--progress=plain', '-f', c.dockerfile, '--target', c.target,
+            '--cache-from', `type=registry,ref=${cache}`, '--cache-to', `type=registry,ref=${cache},mode=${mode}`, '--push', '-t', ref, c.context]);
+        job.code = b.code;
+        if (b.code !== 0) return job;
+        const parsed = buildkitStages(b.output);
+        job.stages = toStates(parsed, c.names);
+        for (const n of c.names) if (!parsed[n]) job.stages[n] = '-';
+        return job;
+    };
+}
+
+/**
  * castage's generated script: pull every named stage `|| true`, build every named stage in file
  * order with --cache-from all of them, push each (classic builder).
  */
@@ -92,14 +114,14 @@ async function castage(c) {
     return job;
 }
 
-/** Stagecraft through its CLI: `stagecraft build --backend B --push`. */
+/** Stagecraft through its CLI: `stagecraft build --backend B --push` (B `auto`: what it picks on the engine). */
 function stagecraft(backend) {
     return async (c) => {
         const job = newJob();
         const cacheDir = backend === 'save-load' ? c.saveLoadDir : fs.mkdtempSync(path.join(c.work, `sc-${backend}-`));
         const tarballs = () => listFiles(cacheDir).filter((f) => /\.tar$/.test(f));
         const before = new Map(tarballs().map((f) => [f, fs.statSync(f)]));
-        const args = [STAGECRAFT, 'build', '-f', c.dockerfile, '--target', c.target, '--backend', backend, '--push', '--cache-dir', cacheDir];
+        const args = [STAGECRAFT, 'build', '-f', c.dockerfile, '--target', c.target, '--backend', backend, '--push', ...(backend === 'save-load' ? ['--cache-dir', cacheDir] : [])];
         if (backend !== 'save-load') args.push('--cache-repo', `${c.repo}`);
         args.push(c.context);
         let firstStart = null;
@@ -107,7 +129,7 @@ function stagecraft(backend) {
         let buildMs = 0;
         let lastEnd = null;
         const r = await run(process.execPath, args, {
-            env: { STAGECRAFT_DOCKER: DOCKER },
+            env: { STAGECRAFT_DOCKER: dockerBin(), XDG_CACHE_HOME: cacheDir },
             onLine: (line, t) => {
                 // `[1/4] app: <command>`, or with a note: `[1/4] app (the target first: ...): <command>`
                 if (/^\[\d+\/\d+\] \S+(?: \([^)]*\))?: /.test(line)) { if (firstStart === null) firstStart = t; open = t; return; }
@@ -165,14 +187,22 @@ function parseSummary(output, names) {
     return res;
 }
 
+/**
+ * Every strategy, with the engines it runs on (`docker20`: Docker 20.10, classic builder and
+ * BuildKit 0.8; `docker26`: Docker 26.1 + buildx with the containerd image store, where the
+ * classic builder cannot use cache images it did not build: docs/BUILDS.md).
+ */
 const STRATEGIES = {
-    'no-cache': { label: 'no cache (classic)', run: noCache, family: 'baseline' },
-    'classic-final': { label: 'classic, final image --cache-from', run: classicFinal, family: 'baseline' },
-    'buildkit-final': { label: 'BuildKit inline, final image only', run: buildkitFinal, family: 'baseline' },
-    castage: { label: 'castage script (every stage, classic)', run: castage, family: 'baseline' },
-    'stagecraft-classic': { label: 'Stagecraft --backend classic', run: stagecraft('classic'), family: 'stagecraft' },
-    'stagecraft-buildkit': { label: 'Stagecraft --backend buildkit', run: stagecraft('buildkit'), family: 'stagecraft' },
-    'stagecraft-save-load': { label: 'Stagecraft --backend save-load', run: stagecraft('save-load'), family: 'stagecraft' },
+    'buildx-max': { label: 'buildx, registry cache mode=max', run: buildxRegistry('max'), family: 'baseline', engines: ['docker26'] },
+    'buildx-min': { label: 'buildx, registry cache mode=min', run: buildxRegistry('min'), family: 'baseline', engines: ['docker26'] },
+    'no-cache': { label: 'no cache (classic)', run: noCache, family: 'baseline', engines: ['docker20'] },
+    'classic-final': { label: 'classic, final image --cache-from', run: classicFinal, family: 'baseline', engines: ['docker20'] },
+    'buildkit-final': { label: 'BuildKit inline, final image only', run: buildkitFinal, family: 'baseline', engines: ['docker20', 'docker26'] },
+    castage: { label: 'castage script (every stage, classic)', run: castage, family: 'baseline', engines: ['docker20'] },
+    stagecraft: { label: 'Stagecraft (default backend)', run: stagecraft('auto'), family: 'stagecraft', engines: ['docker26'] },
+    'stagecraft-classic': { label: 'Stagecraft --backend classic', run: stagecraft('classic'), family: 'stagecraft', engines: ['docker20'] },
+    'stagecraft-buildkit': { label: 'Stagecraft --backend buildkit', run: stagecraft('buildkit'), family: 'stagecraft', engines: ['docker20', 'docker26'] },
+    'stagecraft-save-load': { label: 'Stagecraft --backend save-load', run: stagecraft('save-load'), family: 'stagecraft', engines: ['docker20'] },
 };
 
 module.exports = { STRATEGIES, parseSummary, CLASSIC };

@@ -55,13 +55,26 @@ describe('readRequest', () => {
 });
 
 describe('stagecraft plan / build (no docker)', () => {
-    it('plan --format github prints a steps list; unneeded stages are absent', async () => {
+    it('plan --format github: today\'s runners get buildx, one build, registry cache, no path of this machine', async () => {
         const dir = project();
-        const r = await cli(['plan', '--target', 'app', '--cache-repo', '127.0.0.1:5000/x/cache', '--push', '--format', 'github', '.'], { cwd: dir });
+        const r = await cli(['plan', '--target', 'app', '--cache-repo', '127.0.0.1:5000/x/cache', '--push', '--format', 'github', '.'], { cwd: dir, env: { ...process.env, HOME: '/home/someone' } });
+        assert.equal(r.code, 0, r.all);
+        const steps = parse(r.stdout) as Array<{ name: string; run?: string; uses?: string }>;
+        assert.deepEqual(steps.map((s) => s.name), ['stagecraft: set up buildx', 'stagecraft: build app']);
+        assert.equal(steps[0].uses, 'docker/setup-buildx-action@v3');
+        assert.equal((steps[1].run ?? '').match(/docker buildx build /g)?.length, 1, 'one build');
+        assert.doesNotMatch(r.stdout, /\/home\/someone|\.cache\/stagecraft|\/tmp\//, 'no path of the machine that made the plan');
+        assert.doesNotMatch(r.stdout, /echo unused/);
+    });
+    it('plan --format github --backend classic: the per-stage steps of the classic builder', async () => {
+        const dir = project();
+        const r = await cli(['plan', '--backend', 'classic', '--target', 'app', '--cache-repo', '127.0.0.1:5000/x/cache', '--push', '--format', 'github', '.'], { cwd: dir, env: { ...process.env, HOME: '/home/someone' } });
         assert.equal(r.code, 0, r.all);
         const steps = parse(r.stdout) as Array<{ name: string; run?: string }>;
         assert.deepEqual(steps.map((s) => s.name), ['stagecraft: prepare', 'stagecraft: [1/3] base', 'stagecraft: [2/3] deps', 'stagecraft: [3/3] app']);
         assert.ok(!r.stdout.includes('echo unused') || r.stdout.includes('FROM scratch AS unused'));
+        assert.doesNotMatch(r.stdout, /\/home\/someone/, 'derived Dockerfiles go under the job\'s own .stagecraft/');
+        assert.match(r.stdout, /cat > \.stagecraft\/dockerfiles\//);
     });
     it('plan --format json', async () => {
         const r = await cli(['plan', '--format', 'json', '--backend', 'buildkit', '.'], { cwd: project() });

@@ -35,33 +35,38 @@ describe('plan formats', () => {
         { backend: 'classic' as const, push: true },
         { backend: 'buildkit' as const, push: true, branch: 'feat/x', defaultBranch: 'main' },
         { backend: 'save-load' as const, cacheRepo: null },
+        { backend: 'buildx' as const, push: true },
         { backend: 'buildx' as const, buildxCache: 'gha' as const },
+        { backend: 'buildx' as const, cacheRepo: null, cacheDirGiven: true },
     ];
     for (const b of backends) {
-        it(`github (${b.backend}) is a valid steps list`, () => {
+        const variant = `${b.backend}${b.backend === 'buildx' ? `, ${b.buildxCache ?? (b.cacheRepo === null ? 'local' : 'registry')}` : ''}`;
+        it(`github (${variant}) is a valid steps list`, () => {
             const p = plan({ ...b, buildArgs: { NOTE: `it's "$(x)"` } });
             const steps = parse(formatPlan(p, 'github')) as unknown;
-            assert.ok(Array.isArray(steps) && steps.length >= p.stages.length, 'a YAML sequence');
+            assert.ok(Array.isArray(steps) && steps.length >= (p.buildx !== null ? 2 : p.stages.length), 'a YAML sequence');
             for (const s of steps as Record<string, unknown>[]) {
                 assert.equal(typeof s.name, 'string');
                 assert.ok(typeof s.run === 'string' || typeof s.uses === 'string', JSON.stringify(s));
                 assert.ok(Object.keys(s).every((k) => ['name', 'run', 'uses', 'with', 'env', 'shell'].includes(k)), Object.keys(s).join());
             }
             const runs = (steps as { run?: string }[]).map((s) => s.run ?? '').join('\n');
-            for (const st of p.stages) { assert.ok(runs.includes(`--target ${st.targetName}`), st.label); }
+            for (const st of p.buildx !== null ? [p.stages[p.stages.length - 1]] : p.stages) { assert.ok(runs.includes(`--target ${st.targetName}`), st.label); }
+            if (p.buildx !== null) { assert.equal(runs.match(/docker buildx build /g)?.length, 1, 'one build of the target'); }
             assert.ok(!runs.includes('UNUSED') && !runs.includes('make test'), 'unneeded stages are not built');
             if (b.backend === 'classic') {
                 assert.deepEqual((steps as { env?: Record<string, string> }[]).find((s) => s.env)?.env, { DOCKER_BUILDKIT: '0' });
             }
             if (b.backend === 'save-load') { assert.ok((steps as { uses?: string }[]).some((s) => s.uses === 'actions/cache@v4')); }
         });
-        it(`gitlab (${b.backend}) is a valid job`, () => {
+        it(`gitlab (${variant}) is a valid job`, () => {
             const doc = parse(formatPlan(plan(b), 'gitlab')) as Record<string, { script: string[]; image: string }>;
-            const job = doc['stagecraft-build'];
+            const job = doc['stagecraft-build'] as unknown as { script: string[]; image: string; before_script?: string[] };
             assert.ok(Array.isArray(job.script) && job.script.every((l) => typeof l === 'string'));
+            if (b.backend === 'buildx') { assert.deepEqual(job.before_script, ['docker buildx create --use --driver docker-container'], 'dind\'s docker driver exports no cache'); }
             assert.ok(job.script.some((l) => l.includes('docker build') || l.includes('docker buildx build')));
         });
-        it(`shell (${b.backend}) parses with sh -n`, () => {
+        it(`shell (${variant}) parses with sh -n`, () => {
             const r = spawnSync('sh', ['-n'], { input: formatPlan(plan({ ...b, buildArgs: { NOTE: NASTY.join('|') } }), 'shell'), encoding: 'utf8' });
             assert.equal(r.status, 0, r.stderr);
         });
@@ -149,7 +154,7 @@ describe('reading docker output', () => {
     });
     it('summary table', () => {
         const p = plan({});
-        const t = summaryTable(p.stages.map((stage, i) => ({ stage, status: i === 0 ? 'hit' : i === 1 ? 'partial' : 'miss', cached: 1, steps: 2, seconds: 41.2, size: 2_000_000, pushed: 'yes' })));
+        const t = summaryTable(p.stages.map((stage, i) => ({ stage, status: i === 0 ? 'hit' : i === 1 ? 'partial' : 'miss', cached: 1, steps: 2, seconds: 41.2, size: 2_000_000, pushed: 'yes', image: stage.ref })));
         assert.match(t, /^STAGE\s+CACHE\s+TIME\s+SIZE\s+PUSHED\s+IMAGE$/m);
         assert.match(t, /^deps\s+partial 1\/2\s+41 s\s+1\.9 MB\s+yes\s+127\.0\.0\.1:5000\/app\/cache:deps--classic$/m);
     });

@@ -147,19 +147,51 @@ describe('planBuild: exact docker argv per backend', () => {
         assert.deepEqual(stage(p, 'deps').env, { DOCKER_BUILDKIT: '0' });
     });
 
-    it('buildx: registry, local and gha cache arguments', () => {
-        const reg = stage(plan(SIX, { target: 'app', backend: 'buildx', push: true }), 'deps');
-        assert.deepEqual(reg.argv.slice(0, 3), ['buildx', 'build', '--progress=plain']);
-        assert.deepEqual(reg.cacheFrom, [`type=registry,ref=${REPO}:deps--buildx`]);
-        assert.ok(reg.argv.join(' ').includes(`--cache-to type=registry,ref=${REPO}:deps--buildx,mode=max`));
-        assert.ok(reg.argv.includes('--load'));
-        assert.deepEqual(reg.push, [], 'buildx stores stage cache with --cache-to; only the target is pushed');
-        const local = stage(plan(SIX, { target: 'app', backend: 'buildx', cacheRepo: null, buildxCache: 'local' }), 'deps');
-        assert.deepEqual(local.cacheFrom, ['type=local,src=/c/buildx/deps']);
-        assert.ok(local.argv.includes('type=local,dest=/c/buildx/deps,mode=max'));
-        const gha = stage(plan(SIX, { target: 'app', backend: 'buildx', buildxCache: 'gha' }), 'deps');
-        assert.deepEqual(gha.cacheFrom, ['type=gha,scope=app-deps']);
-        assert.ok(gha.argv.includes('type=gha,scope=app-deps,mode=max'));
+    it('buildx, registry: one build of the target; image and cache under different tags; only refs that exist are read', () => {
+        const p = plan(SIX, { target: 'app', backend: 'buildx', push: true });
+        const app = stage(p, 'app');
+        assert.deepEqual(p.buildx?.candidates, [`${REPO}:app--buildx-cache`]);
+        assert.equal(p.buildx?.writes, `${REPO}:app--buildx-cache`);
+        assert.deepEqual(app.argv, [
+            'buildx', 'build', '--progress=plain', '-f', 'Dockerfile', '--target', 'app',
+            '--cache-from', `type=registry,ref=${REPO}:app--buildx-cache`,
+            '--cache-to', `type=registry,ref=${REPO}:app--buildx-cache,mode=max,compression=zstd,ignore-error=true`,
+            '--push', '-t', `${REPO}:app--buildx`, '.',
+        ]);
+        assert.deepEqual(app.env, {}, 'no DOCKER_BUILDKIT, no inline cache argument');
+        assert.deepEqual(app.push, [`${REPO}:app--buildx`]);
+        assert.deepEqual(stage(p, 'deps').push, [], 'the other stages live in the one build\'s cache');
+        const first = plan(SIX, { target: 'app', backend: 'buildx', push: true }, { missingRefs: new Set([`${REPO}:app--buildx-cache`]) });
+        assert.ok(!stage(first, 'app').argv.includes('--cache-from'), 'a first run reads no cache: no error block');
+    });
+
+    it('buildx: --load only when asked or without --push; without --push nothing is exported', () => {
+        const local = stage(plan(SIX, { target: 'app', backend: 'buildx' }), 'app');
+        assert.ok(local.argv.includes('--load') && !local.argv.includes('--push') && !local.argv.includes('--cache-to'));
+        assert.ok(stage(plan(SIX, { target: 'app', backend: 'buildx', push: true, load: true }), 'app').argv.includes('--load'));
+    });
+
+    it('buildx, branch: writes its own tags, reads its own cache then the default branch\'s; another target reads the main target\'s cache too', () => {
+        const p = plan(SIX, { target: 'build', backend: 'buildx', push: true, branch: 'Feature/Login', defaultBranch: 'main' });
+        assert.deepEqual(p.buildx?.candidates, [
+            `${REPO}:build--buildx-cache--feature-login`, `${REPO}:build--buildx-cache`,
+            `${REPO}:app--buildx-cache--feature-login`, `${REPO}:app--buildx-cache`,
+        ]);
+        assert.equal(p.buildx?.writes, `${REPO}:build--buildx-cache--feature-login`);
+        assert.equal(stage(p, 'build').ref, `${REPO}:build--buildx--feature-login`);
+    });
+
+    it('buildx, local and gha cache: one directory or scope per target; local writes beside and replaces', () => {
+        const local = plan(SIX, { target: 'app', backend: 'buildx', cacheRepo: null, cacheDirGiven: true });
+        assert.equal(local.buildx?.type, 'local');
+        assert.deepEqual(stage(local, 'app').cacheFrom, ['type=local,src=/c/buildx/app']);
+        assert.ok(stage(local, 'app').argv.includes('type=local,dest=/c/buildx/app.new,mode=max,compression=zstd,ignore-error=true'));
+        const gha = plan(SIX, { target: 'app', backend: 'buildx', buildxCache: 'gha' });
+        assert.deepEqual(stage(gha, 'app').cacheFrom, ['type=gha,scope=stagecraft-app-app']);
+        assert.ok(stage(gha, 'app').argv.includes('type=gha,scope=stagecraft-app-app,mode=max,compression=zstd,ignore-error=true'));
+        const none = plan(SIX, { target: 'app', backend: 'buildx', cacheRepo: null });
+        assert.equal(none.buildx?.type, 'none', 'no registry, no cache dir: the engine\'s own cache');
+        assert.ok(!stage(none, 'app').argv.includes('--cache-from'));
         assert.throws(() => plan(SIX, { backend: 'buildx', cacheRepo: null, buildxCache: 'registry' }), /needs --cache-repo/);
     });
 
@@ -224,23 +256,45 @@ describe('names', () => {
     });
 });
 
-describe('chooseBackend', () => {
-    const bk = { clientVersion: '20.10.24', serverVersion: '20.10.24', buildkit: true, buildx: false };
-    const nobk = { ...bk, clientVersion: '28.0.1', buildkit: false };
-    const cases: Array<[string, Parameters<typeof chooseBackend>, string, boolean]> = [
-        ['auto + registry -> classic', ['auto', { cacheRepo: 'r/x', cacheDirGiven: false }, bk], 'classic', false],
-        ['auto + cache dir -> save-load', ['auto', { cacheRepo: null, cacheDirGiven: true }, bk], 'save-load', false],
-        ['auto, nothing -> buildkit', ['auto', { cacheRepo: null, cacheDirGiven: false }, bk], 'buildkit', false],
-        ['auto, no BuildKit -> classic', ['auto', { cacheRepo: null, cacheDirGiven: false }, nobk], 'classic', false],
-        ['buildkit requested, unusable -> error', ['buildkit', { cacheRepo: null, cacheDirGiven: false }, nobk], 'buildkit', true],
-        ['buildx requested, missing -> error', ['buildx', { cacheRepo: 'r/x', cacheDirGiven: false }, bk], 'buildx', true],
-        ['plan (no engine facts) -> buildkit allowed', ['buildkit', { cacheRepo: null, cacheDirGiven: false }, null], 'buildkit', false],
+describe('chooseBackend: what auto picks on each engine, and what a choice that cannot run says', () => {
+    const e20 = { clientVersion: '20.10.24+dfsg1', serverVersion: '20.10.24+dfsg1', buildkit: true, buildx: false, buildxDriver: null, containerdStore: false };
+    const e26 = { clientVersion: '26.1.5+dfsg1', serverVersion: '26.1.5+dfsg1', buildkit: true, buildx: true, buildxDriver: 'docker', containerdStore: true };
+    const e26overlay = { ...e26, containerdStore: false };
+    const e26container = { ...e26overlay, buildxDriver: 'docker-container' };
+    const static28 = { ...e26, clientVersion: '28.2.2', buildkit: false, buildx: false, buildxDriver: null };
+    const static28overlay = { ...static28, containerdStore: false };
+    const repo = { cacheRepo: 'r/x', cacheDirGiven: false };
+    const dir = { cacheRepo: null, cacheDirGiven: true };
+    const none = { cacheRepo: null, cacheDirGiven: false };
+    type Case = [string, Parameters<typeof chooseBackend>, string, 'ok' | RegExp, RegExp?];
+    const cases: Case[] = [
+        ['20.10 + registry -> classic (as before)', ['auto', repo, e20], 'classic', 'ok'],
+        ['20.10 + cache dir -> save-load', ['auto', dir, e20], 'save-load', 'ok'],
+        ['20.10, nothing -> buildkit', ['auto', none, e20], 'buildkit', 'ok'],
+        ['20.10 client with BuildKit unusable -> classic', ['auto', none, { ...e20, buildkit: false }], 'classic', 'ok'],
+        ['26 + containerd store + registry -> buildx', ['auto', repo, e26], 'buildx', 'ok'],
+        ['26 + containerd store + cache dir -> buildx (local cache)', ['auto', dir, e26], 'buildx', 'ok'],
+        ['26 + containerd store, nothing -> buildx', ['auto', none, e26], 'buildx', 'ok'],
+        ['26 docker driver, no store + registry -> buildkit, with how to turn the store on', ['auto', repo, e26overlay], 'buildkit', 'ok', /containerd-snapshotter/],
+        ['26 docker-container builder, no store -> buildx', ['auto', repo, e26container], 'buildx', 'ok'],
+        ['28 client without buildx, containerd store, registry -> exit 3, install buildx', ['auto', repo, static28], 'classic', /install the buildx plugin/],
+        ['28 client without buildx, overlay2, registry -> classic, with advice', ['auto', repo, static28overlay], 'classic', 'ok', /buildx plugin/],
+        ['28 client without buildx, containerd store, no registry -> classic', ['auto', none, static28], 'classic', 'ok'],
+        ['plan (no engine facts) -> buildx', ['auto', repo, null], 'buildx', 'ok'],
+        ['buildkit requested, unusable -> error', ['buildkit', none, static28], 'buildkit', /buildx plugin/],
+        ['buildx requested, missing -> error', ['buildx', repo, e20], 'buildx', /not installed/],
+        ['buildx + registry on the docker driver without the store -> error naming the store', ['buildx', repo, e26overlay], 'buildx', /containerd image store/],
+        ['buildx without cache on the docker driver without the store -> fine', ['buildx', none, e26overlay], 'buildx', 'ok'],
+        ['classic + registry on the containerd store -> error naming buildx', ['classic', repo, e26], 'classic', /failed to restore cached image/],
+        ['classic without a registry on the containerd store -> fine', ['classic', none, e26], 'classic', 'ok'],
+        ['plan (no engine facts) -> buildkit allowed', ['buildkit', none, null], 'buildkit', 'ok'],
     ];
-    for (const [name, args, backend, error] of cases) {
+    for (const [name, args, backend, error, advice] of cases) {
         it(name, () => {
             const d = chooseBackend(...args);
             assert.equal(d.backend, backend);
-            assert.equal(d.error !== null, error, d.error ?? '');
+            if (error === 'ok') { assert.equal(d.error, null, d.error ?? ''); } else { assert.match(d.error ?? '', error); }
+            if (advice) { assert.match(d.advice ?? '', advice); }
         });
     }
 });

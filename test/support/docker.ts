@@ -5,10 +5,8 @@
  *   when STAGECRAFT_REQUIRE_DOCKER=1 (CI must not silently skip the engine tests).
  * - `startRegistry()`: Debian's `docker-registry` (distribution 2.8) on 127.0.0.1:<free port>,
  *   storage in a temp dir, optionally with htpasswd auth; stopped by PID only.
- * - `freshEngine()`: "a fresh CI machine": removes the images under the given repository prefixes
- *   (and untagged images created since the suite started on the test base image), prunes the
- *   BuildKit cache.
- *   Images it did not create are never touched.
+ * The engine suites use private engines of their own (test/support/engines.ts), which they may
+ * empty; nothing here removes images or build cache.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -150,51 +148,6 @@ export async function startRegistry(opts: { auth?: { user: string; password: str
     return reg;
 }
 
-const suiteStart = Date.now();
-
-/**
- * Remove every image under the given repository prefixes (also when pushed to a registry host:
- * `127.0.0.1:5000/<prefix>...`), untagged images made since the suite started, and the BuildKit
- * cache (`docker builder prune -af`: allowed on test machines).
- */
-export function freshEngine(prefixes: string[]): void {
-    const list = docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).out.split('\n').map((l) => l.trim()).filter(Boolean);
-    // `127.0.0.1:5000/<prefix>/x:t` counts as `<prefix>/x:t`: registries the tests started.
-    const bare = (ref: string) => ref.replace(/^(localhost|[^/]*[.:][^/]*)\//, '');
-    const ours = list.filter((ref) => prefixes.some((p) => ref.startsWith(p) || bare(ref).startsWith(p)) && ref !== BASE_IMAGE);
-    if (ours.length > 0) { docker(['rmi', '-f', ...ours]); }
-    // Untagged images (classic intermediate layers) made while this suite ran, and built on the
-    // test base image: nothing else on the engine (another build running now, a developer's own
-    // dangling images) is touched.
-    const baseLayer = firstLayer([BASE_IMAGE]).get(BASE_IMAGE);
-    for (let round = 0; round < 5 && baseLayer; round++) {
-        const rows = docker(['images', '-a', '--filter', 'dangling=true', '--format', '{{.ID}} {{.CreatedAt}}']).out.split('\n').filter(Boolean);
-        const recent = rows.filter((r) => {
-            const t = Date.parse(r.split(' ').slice(1, 3).join('T') + 'Z');
-            return !Number.isNaN(t) && t >= suiteStart - 60000;
-        }).map((r) => r.split(' ')[0]);
-        const layers = firstLayer(recent);
-        const ids = recent.filter((id) => layers.get(id) === baseLayer);
-        if (ids.length === 0) { break; }
-        docker(['rmi', ...ids]);
-    }
-    docker(['builder', 'prune', '-af']);
-}
-
-/** The first layer of each image (the base it was built on), by the ref given; gone images are left out. */
-function firstLayer(refs: string[]): Map<string, string> {
-    const out = new Map<string, string>();
-    if (refs.length === 0) { return out; }
-    // One inspect for all; a missing image only drops its own line, so match lines back by ID.
-    const r = spawnSync(dockerBin(), ['image', 'inspect', '--format', '{{.Id}} {{if .RootFS.Layers}}{{index .RootFS.Layers 0}}{{end}}', ...refs], { encoding: 'utf8' });
-    const rows = (r.stdout ?? '').split('\n').map((l) => l.trim().split(' ')).filter((x) => x[0]?.startsWith('sha256:') && x[1]);
-    for (const ref of refs) {
-        const row = refs.length === 1 ? rows[0] : rows.find(([id]) => id.slice('sha256:'.length).startsWith(ref.replace(/^sha256:/, '')));
-        if (row) { out.set(ref, row[1]); }
-    }
-    return out;
-}
-
 /** Make a directory tree from `{ relative path: content }`. */
 export function writeTree(dir: string, files: Record<string, string>): void {
     for (const [rel, content] of Object.entries(files)) {
@@ -218,7 +171,7 @@ export function tempDir(prefix: string): string {
 export async function registryHas(host: string, repo: string, tag: string): Promise<boolean> {
     const r = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
         method: 'HEAD', signal: AbortSignal.timeout(5000),
-        headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+        headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json' },
     });
     return r.status === 200;
 }

@@ -19,18 +19,20 @@ ${COMMON_OPTIONS}
   -q, --quiet            do not stream docker's output (shown anyway when a step fails)
   --load                 when nothing changed (below), still pull the target's image here
   --no-skip              always build, even when nothing changed
+  --report FILE          write what became of every stage as JSON (schema
+                         stagecraft.build-report/v1: docs/BUILDS.md, "The build report")
 
-Nothing changed: with --backend buildkit, --cache-repo and --push, the target's image gets a
-label with a fingerprint of every input (the Dockerfile, build args, base images, every file
-of the context .dockerignore lets through). When the registry's target image has the same
-fingerprint and every stage's image is there, the job builds, pushes and pulls nothing.
+Nothing changed: with --cache-repo and --push (backends buildx and buildkit), the target's
+image gets a label with a fingerprint of every input (the Dockerfile, build args, base images,
+every file of the context .dockerignore lets through). When the registry's target image has
+the same fingerprint and its cache is there, the job builds, pushes and pulls nothing.
 
 The docker client is $STAGECRAFT_DOCKER, else \`docker\` on PATH.
 ${EXIT_CODES}
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-    const req = readRequest(argv, io, { flags: ['quiet', 'load', 'no-skip'] });
+    const req = readRequest(argv, io, { flags: ['quiet', 'load', 'no-skip'], values: ['report'] });
     if (req.help) { io.stdout.write(BUILD_HELP); return 0; }
     const { text, analysis } = loadAnalysis(req, io.cwd);
     // The user's mistakes (unknown target, bad stage name, bad repo) are exit 2 before docker is asked.
@@ -59,7 +61,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     try {
         return await runBuild(dockerFrom(io.env, io.cwd), {
             analysis, text, options: planOptions(req), backend: req.backend, cacheDirGiven: req.cacheDirGiven,
-            quiet: req.quiet, signal: controller.signal, load: req.load, skipUnchanged: !req.noSkip,
+            quiet: req.quiet, signal: controller.signal, load: req.load, skipUnchanged: !req.noSkip, reportFile: req.report,
         }, io);
     } finally {
         io.signal?.removeEventListener('abort', onAbort);

@@ -73,6 +73,8 @@ export interface BuildRequest {
     load: boolean;
     /** build: never skip a build because the registry holds images of the same inputs. */
     noSkip: boolean;
+    /** build: write the build report (common/report.ts) here. */
+    report: string | null;
     help: boolean;
 }
 
@@ -109,7 +111,7 @@ export function readRequest(argv: string[], io: Pick<CliIO, 'cwd' | 'env'>, extr
         dockerfile, context, target, cacheRepo: one('cache-repo')?.trim() || null, backend, push: args.flags.has('push'),
         buildArgs: parseBuildArgs(args.options.get('build-arg'), io.env), platform, cacheDir, cacheDirGiven: cacheDirOpt !== undefined,
         branch: one('branch')?.trim() || null, defaultBranch: one('default-branch')?.trim() || 'main', tags, buildxCache, project, format,
-        quiet: args.flags.has('quiet'), load: args.flags.has('load'), noSkip: args.flags.has('no-skip'), help: args.flags.has('help'),
+        quiet: args.flags.has('quiet'), load: args.flags.has('load'), noSkip: args.flags.has('no-skip'), report: one('report') ?? null, help: args.flags.has('help'),
     };
 }
 
@@ -124,7 +126,7 @@ export function planOptions(req: BuildRequest): Omit<PlanOptions, 'backend'> {
     return {
         dockerfile: req.dockerfile, context: req.context, cacheRepo: req.cacheRepo, project: req.project,
         branch: req.branch, defaultBranch: req.defaultBranch, push: req.push, buildArgs: req.buildArgs,
-        platform: req.platform, cacheDir: req.cacheDir, buildxCache: req.buildxCache, tags: req.tags,
+        platform: req.platform, cacheDir: req.cacheDir, cacheDirGiven: req.cacheDirGiven, buildxCache: req.buildxCache, tags: req.tags,
     };
 }
 
@@ -133,8 +135,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (req.help) { io.stdout.write(PLAN_HELP); return 0; }
     const { text, analysis } = loadAnalysis(req, io.cwd);
     const decision = chooseBackend(req.backend, { cacheRepo: req.cacheRepo, cacheDirGiven: req.cacheDirGiven }, null);
+    const options = { ...planOptions(req), backend: decision.backend };
+    const ci = req.format === 'github' || req.format === 'gitlab';
+    // A CI job runs in its checkout: no path of this machine (derived files and the cache dir are
+    // relative to the job's working directory), and buildx takes the branch from the CI at run time.
+    if (ci && !req.cacheDirGiven) { options.cacheDir = '.stagecraft'; }
+    if (ci && decision.backend === 'buildx') { options.branch = null; }
     try {
-        const plan = planBuild(analysis, text, { ...planOptions(req), backend: decision.backend });
+        const plan = planBuild(analysis, text, options);
         io.stdout.write(formatPlan(plan, req.format));
         return 0;
     } catch (e) {

@@ -61,6 +61,56 @@ function teardownLines(plan: Plan): string[] {
     ];
 }
 
+/** POSIX shell: `$suffix` = `--<branch>` on a branch other than the default (from the CI's variables), else empty. */
+const BRANCH_SUFFIX = [
+    `slug() { printf '%s' "$1" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9_.-][^a-z0-9_.-]*/-/g; s/^[.-]*//; s/-*$//' | cut -c1-40; }`,
+    'suffix=',
+    'if [ -n "${STAGECRAFT_BRANCH:-}" ] && [ "$STAGECRAFT_BRANCH" != "${STAGECRAFT_DEFAULT_BRANCH:-main}" ]; then suffix="--$(slug "$STAGECRAFT_BRANCH")"; fi',
+];
+
+/**
+ * buildx: the one build of the target, as shell lines. Only the cache refs that exist are passed
+ * (`docker buildx imagetools inspect`), so a first run prints no "not found" error block.
+ * `ciBranch` (the plan was made for the default branch): the branch comes from the CI at run time
+ * (`$STAGECRAFT_BRANCH` against `$STAGECRAFT_DEFAULT_BRANCH`); another branch writes
+ * `<tag>--<branch>` and reads its own cache first, then the default branch's.
+ */
+function buildxLines(plan: Plan, ciBranch: boolean): string[] {
+    const bx = plan.buildx;
+    const s = plan.stages[plan.stages.length - 1];
+    if (bx === null) { return [shCommand(s.argv, s.env)]; }
+    const out: string[] = [];
+    const branchy = ciBranch && bx.type === 'registry';
+    if (branchy) { out.push(...BRANCH_SUFFIX); }
+    const words: string[] = [];
+    for (let i = 0; i < s.argv.length; i++) {
+        const a = s.argv[i];
+        if (a === '--cache-from' && bx.type === 'registry') { i++; continue; }
+        if (branchy && s.argv[i - 1] === '-t' && a === s.ref) { words.push(`"${a}$suffix"`); continue; }
+        if (branchy && s.argv[i - 1] === '--cache-to' && bx.writes !== null) { words.push(`"${a.replace(`ref=${bx.writes},`, `ref=${bx.writes}$suffix,`)}"`); continue; }
+        if (i === s.argv.length - 1 && bx.type === 'registry') { words.push('"$@"'); }
+        words.push(shQuote(a));
+    }
+    if (bx.type === 'registry') {
+        out.push(branchy
+            ? `refs="${bx.candidates.map((r) => `${r}$suffix`).join(' ')}"; [ -z "$suffix" ] || refs="$refs ${bx.candidates.join(' ')}"`
+            : `refs=${shQuote(bx.candidates.join(' '))}`);
+        out.push(
+            'set --',
+            'for ref in $refs; do',
+            '  if docker buildx imagetools inspect "$ref" >/dev/null 2>&1; then set -- "$@" --cache-from "type=registry,ref=$ref"',
+            '  else echo "stagecraft: no cache at $ref yet (first run or new branch); building without it" >&2; fi',
+            'done',
+        );
+    }
+    out.push(['docker', ...words].join(' '));
+    if (bx.localDir !== null && bx.writes !== null) {
+        // buildx adds to a local cache directory forever: the new cache replaces the old one.
+        out.push(`rm -rf ${shQuote(bx.localDir)} && mv ${shQuote(bx.localDir + '.new')} ${shQuote(bx.localDir)}`);
+    }
+    return out;
+}
+
 function stageLines(s: PlanStage): string[] {
     const out: string[] = [];
     if (s.pull.length > 0) {
@@ -88,10 +138,18 @@ function headerComment(plan: Plan): string[] {
     return lines.map((l) => `# ${l.replace(/[\r\n]+/g, ' ')}`);
 }
 
+function oneBuildTitle(plan: Plan): string {
+    return `${plan.target.label}: one build of every stage it needs (${plan.stages.map((s) => s.label).join(', ')}), the cache of every stage in one export`;
+}
+
 export function toShell(plan: Plan): string {
     const out = ['#!/bin/sh', ...headerComment(plan), 'set -eu', ''];
     const files = fileLines(plan);
     if (files.length > 0) { out.push('# derived Dockerfiles (unneeded stages stubbed, unnamed stages named; same line numbers)', ...files, ''); }
+    if (plan.buildx !== null) {
+        out.push(`# ${oneBuildTitle(plan)}`.replace(/[\r\n]+/g, ' '), ...buildxLines(plan, false));
+        return out.join('\n').replace(/\n*$/, '\n');
+    }
     const setup = setupLines(plan);
     if (setup.length > 0) { out.push(...setup, ''); }
     for (const s of plan.stages) {
@@ -111,8 +169,37 @@ function block(lines: string[], indent: string): string[] {
     return lines.map((l) => (l === '' ? '' : indent + l));
 }
 
+/** GitHub Actions, buildx: set up buildx (a docker-container builder, which exports cache), one build. */
+function githubBuildx(plan: Plan, out: string[]): string {
+    const bx = plan.buildx as NonNullable<Plan['buildx']>;
+    out.push('# A GitHub Actions steps list: paste under jobs.<job>.steps, after actions/checkout.');
+    if (!plan.local || plan.stages.some((s) => s.push.length > 0)) { out.push('# Log in to the registry first if it needs credentials (docker/login-action).'); }
+    const step = (name: string, fields: string[]) => { out.push(`- name: ${ys(name)}`, ...fields); };
+    step('stagecraft: set up buildx', ['  uses: docker/setup-buildx-action@v3']);
+    if (bx.type === 'gha') { step('stagecraft: expose the GitHub cache to buildx', ['  uses: crazy-max/ghaction-github-runtime@v3']); }
+    if (bx.localDir !== null) {
+        step('stagecraft: restore the buildx cache', [
+            '  uses: actions/cache@v4', '  with:', `    path: ${ys(bx.localDir)}`,
+            `    key: ${ys('stagecraft-buildx-${{ runner.os }}-${{ github.sha }}')}`,
+            '    restore-keys: |', '      stagecraft-buildx-${{ runner.os }}-',
+        ]);
+    }
+    const files = fileLines(plan);
+    if (files.length > 0) { step('stagecraft: prepare', ['  shell: bash', '  run: |', ...block(['set -eu', ...files], '    ')]); }
+    step(`stagecraft: build ${plan.target.label}`, [
+        '  shell: bash',
+        '  env:',
+        `    STAGECRAFT_BRANCH: ${ys('${{ github.head_ref || github.ref_name }}')}`,
+        `    STAGECRAFT_DEFAULT_BRANCH: ${ys('${{ github.event.repository.default_branch }}')}`,
+        '  run: |',
+        ...block([`# ${oneBuildTitle(plan)}`, 'set -eu', ...buildxLines(plan, true)], '    '),
+    ]);
+    return out.join('\n') + '\n';
+}
+
 export function toGithub(plan: Plan): string {
     const out = headerComment(plan);
+    if (plan.buildx !== null) { return githubBuildx(plan, out); }
     out.push('# A GitHub Actions steps list: paste under jobs.<job>.steps, after actions/checkout.');
     if (!plan.local && plan.backend !== 'buildx') {
         out.push('# Log in to the cache registry first if it needs credentials (docker/login-action).');
@@ -150,10 +237,30 @@ export function toGithub(plan: Plan): string {
     return out.join('\n') + '\n';
 }
 
+const GITLAB_DOCKER = 'docker:27';
+
+/** GitLab CI, buildx: docker-in-docker, a docker-container builder (dind's docker driver exports no cache), one build. */
+function gitlabBuildx(plan: Plan, out: string[]): string {
+    const bx = plan.buildx as NonNullable<Plan['buildx']>;
+    out.push('# A GitLab CI job (docker-in-docker with buildx). Log in to the registry in before_script if needed',
+        '# (GitLab\'s own: docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY").');
+    out.push('stagecraft-build:', `  image: ${GITLAB_DOCKER}`, '  services:', `    - ${GITLAB_DOCKER}-dind`, '  variables:',
+        '    DOCKER_HOST: "tcp://docker:2375"', '    DOCKER_TLS_CERTDIR: ""',
+        '    STAGECRAFT_BRANCH: "$CI_COMMIT_REF_NAME"', '    STAGECRAFT_DEFAULT_BRANCH: "$CI_DEFAULT_BRANCH"');
+    if (bx.localDir !== null) { out.push('  cache:', '    key: "stagecraft-buildx-$CI_COMMIT_REF_SLUG"', '    paths:', `      - ${ys(bx.localDir)}`); }
+    out.push('  before_script:', `    - ${ys('docker buildx create --use --driver docker-container')}`);
+    out.push('  script:');
+    const files = fileLines(plan);
+    if (files.length > 0) { out.push('    - |', ...block(files, '      ')); }
+    out.push(`    # ${oneBuildTitle(plan)}`.replace(/[\r\n]+/g, ' '), '    - |', ...block(['set -eu', ...buildxLines(plan, true)], '      '));
+    return out.join('\n') + '\n';
+}
+
 export function toGitlab(plan: Plan): string {
     const out = headerComment(plan);
+    if (plan.buildx !== null) { return gitlabBuildx(plan, out); }
     out.push('# A GitLab CI job (docker-in-docker). Log in to the registry in before_script if needed.');
-    out.push('stagecraft-build:', '  image: docker:24', '  services:', '    - docker:24-dind', '  variables:', '    DOCKER_TLS_CERTDIR: ""');
+    out.push('stagecraft-build:', `  image: ${GITLAB_DOCKER}`, '  services:', `    - ${GITLAB_DOCKER}-dind`, '  variables:', '    DOCKER_HOST: "tcp://docker:2375"', '    DOCKER_TLS_CERTDIR: ""');
     if (plan.tarball !== null) {
         out.push('  cache:', '    key: "stagecraft-$CI_COMMIT_REF_SLUG"', '    paths:', `      - ${ys(dirOf(plan.tarball))}`);
     }

@@ -7,13 +7,14 @@
  * the runner; without facts the plan lists every candidate (what `stagecraft plan` prints).
  */
 import type { Analysis, Stage } from '../analysis';
+import { type BuildxCache, buildxCache, type BuildxCacheType } from './buildx';
 import { deriveDockerfile } from './dockerfile';
 import { type BuilderKind, cacheTag, checkRepo, componentSafe, stageKeys, targetNameFor } from './names';
 
 export type BackendName = 'classic' | 'buildkit' | 'buildx' | 'save-load';
 export type BackendChoice = BackendName | 'auto';
 export const BACKENDS: readonly BackendChoice[] = ['auto', 'classic', 'buildkit', 'buildx', 'save-load'];
-export type BuildxCacheType = 'registry' | 'local' | 'gha';
+export type { BuildxCacheType };
 
 export interface PlanOptions {
     /** The Dockerfile as docker should be given it (`-f`). */
@@ -33,7 +34,12 @@ export interface PlanOptions {
     platform?: string | null;
     /** Where save-load keeps its tarball, buildx its local cache, and derived Dockerfiles go. */
     cacheDir: string;
-    buildxCache?: BuildxCacheType | null;
+    /** The user named the cache dir (buildx then keeps its cache there, `type=local`). */
+    cacheDirGiven?: boolean;
+    /** buildx: where the cache lives; default registry with a repo, local with a cache dir, else none (the engine's own). */
+    buildxCache?: BuildxCacheType | 'none' | null;
+    /** buildx with --push: also load the image into the engine (the docker driver does anyway). */
+    load?: boolean;
     /** Extra tags for the target's image. */
     tags?: string[];
 }
@@ -115,6 +121,11 @@ export interface Plan {
     tarball: string | null;
     /** One-line notes for the user (options ignored and why). */
     notes: string[];
+    /**
+     * buildx: one build of the target runs every stage; the other stages' `args` build that stage
+     * as the target against the same cache (what a lens on it runs). Null for the other backends.
+     */
+    buildx: (BuildxCache & { type: BuildxCacheType | 'none' }) | null;
 }
 
 /** A plan that cannot be made: the user's file or options are wrong. The message says what to do. */
@@ -188,14 +199,14 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
     if (backend === 'save-load' && cacheRepo !== null) {
         notes.push(`--cache-repo ${cacheRepo} names the images; save-load keeps them in ${options.cacheDir}, not in the registry`);
     }
-    const local = cacheRepo === null || backend === 'save-load';
-    const buildxCache: BuildxCacheType = options.buildxCache ?? (cacheRepo !== null ? 'registry' : 'local');
-    if (backend === 'buildx' && buildxCache === 'registry' && cacheRepo === null) {
+    const bxType: BuildxCacheType | 'none' = options.buildxCache ?? (cacheRepo !== null ? 'registry' : options.cacheDirGiven ? 'local' : 'none');
+    const local = backend === 'buildx' ? bxType !== 'registry' : cacheRepo === null || backend === 'save-load';
+    if (backend === 'buildx' && bxType === 'registry' && cacheRepo === null) {
         throw new PlanError('buildx registry cache needs --cache-repo (or use --buildx-cache local|gha)');
     }
     const repo = cacheRepo ?? `stagecraft-cache/${componentSafe(options.project)}`;
     let push = !!options.push;
-    if (push && local) {
+    if (push && local && !(backend === 'buildx' && cacheRepo !== null)) {
         notes.push(backend === 'save-load'
             ? `--push ignored: save-load keeps the cache in ${options.cacheDir}`
             : '--push ignored: there is no --cache-repo to push to');
@@ -240,6 +251,7 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
     const planStages: PlanStage[] = [];
     const extraTags = options.tags ?? [];
     const tarball = backend === 'save-load' ? joinPath(options.cacheDir, 'stagecraft-cache.tar') : null;
+    let bxPlan: Plan['buildx'] = null;
 
     buildOrder.forEach((i, pos) => {
         const s = stages[i];
@@ -291,34 +303,34 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
             cacheFrom = (i === target
                 ? [...[...buildOrder].filter((d) => d !== i).reverse().flatMap(refsOf), ...own]
                 : [...own, ...ancestors.flatMap(refsOf), ...others.flatMap(refsOf)]).filter((r) => !missing.has(r));
-        } else if (backend === 'buildx') {
-            const scope = `${componentSafe(options.project)}-${keys[i]}`;
-            if (buildxCache === 'registry') {
-                cacheFrom = own.filter((r) => !missing.has(r)).map((r) => `type=registry,ref=${r}`);
-                extra.push('--cache-to', `type=registry,ref=${ref},mode=max`);
-            } else if (buildxCache === 'local') {
-                const dir = joinPath(joinPath(options.cacheDir, 'buildx'), keys[i]);
-                cacheFrom = [`type=local,src=${dir}`];
-                extra.push('--cache-to', `type=local,dest=${dir},mode=max`);
-            } else {
-                cacheFrom = [`type=gha,scope=${scope}`];
-                extra.push('--cache-to', `type=gha,scope=${scope},mode=max`);
-            }
+        } else if (backend === 'buildx' && bxType !== 'none') {
+            // One build per run: this stage as the target (the run's target, or a lens on it).
+            const bx = buildxCache({
+                type: bxType, repo, targetKey: keys[i], mainKey: keys[stages.length - 1], branch, cacheDir: options.cacheDir,
+                project: options.project, write: bxType !== 'registry' || push, missing,
+            });
+            cacheFrom = bx.from;
+            if (bx.to !== null) { extra.push('--cache-to', bx.to); }
+            if (i === target) { bxPlan = { ...bx, type: bxType }; }
         }
         cacheFrom = [...new Set(cacheFrom)];
+        if (backend === 'buildx' && bxType === 'none' && i === target) { bxPlan = { candidates: [], from: [], to: null, writes: null, localDir: null, type: 'none' }; }
         const env: Record<string, string> = builder === 'buildx' ? {} : { DOCKER_BUILDKIT: builder === 'buildkit' ? '1' : '0' };
         // Classic: --force-rm, so a failed or interrupted step leaves no stopped container behind.
         const args: string[] = builder === 'buildx' ? ['buildx', 'build', '--progress=plain'] : builder === 'buildkit' ? ['build', '--progress=plain'] : ['build', '--force-rm'];
         args.push('-f', dockerfile, '--target', targetName);
-        if (builder !== 'classic') { args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1'); }
+        if (builder === 'buildkit') { args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1'); }
         for (const [k, v] of Object.entries(buildArgs)) { args.push('--build-arg', `${k}=${v}`); }
         if (options.platform) { args.push('--platform', options.platform); }
         for (const c of cacheFrom) { args.push('--cache-from', c); }
         args.push(...extra);
-        if (builder === 'buildx') { args.push('--load'); }
+        // buildx: --push sends the image straight to the registry (the docker driver keeps it here
+        // too); without --push, or when asked, --load puts it into this engine's images.
+        if (builder === 'buildx') { args.push(...(push ? ['--push'] : []), ...(!push || options.load ? ['--load'] : [])); }
         const tags = i === target ? extraTags : [];
         const argv = [...args, '-t', ref, ...tags.flatMap((t) => ['-t', t]), options.context];
-        const pushRefs = !push ? [] : builder === 'buildx' ? (i === target ? [ref, ...tags] : []) : [ref, ...tags];
+        // buildx: the one build of the target pushes its image; the other stages live in its cache.
+        const pushRefs = !push || (builder === 'buildx' && i !== target) ? [] : [ref, ...tags];
         planStages.push({
             index: i, name: s.name, key: keys[i], label: stageLabel(s), line: s.line,
             dependsOn: s.dependsOn.filter((d) => neededSet.has(d)), group: group.get(i) as number, step: pos + 1,
@@ -343,6 +355,6 @@ export function planBuild(analysis: Analysis, text: string, options: PlanOptions
         target: { index: target, label: stageLabel(stages[target]), key: keys[target] },
         stages: planStages, groups,
         skipped: stages.filter((s) => !neededSet.has(s.index)).map((s) => ({ index: s.index, label: stageLabel(s), line: s.line })),
-        files, setup, teardown, tarball, notes,
+        files, setup, teardown, tarball, notes, buildx: bxPlan,
     };
 }

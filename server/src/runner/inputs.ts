@@ -41,7 +41,7 @@ export interface InputsSpec {
     context: string;
     /** The indexes of the stages the target needs. */
     needed: number[];
-    /** What else decides the result: target, builder, build args, platform (any JSON). */
+    /** What else decides the result: target, builder, build args, platform (any JSON; may come later, from the engine probe). */
     settings: unknown;
     /** Directories left out of the context walk (Stagecraft's own cache dir). */
     exclude: string[];
@@ -151,7 +151,8 @@ export async function fingerprint(docker: Docker, spec: InputsSpec): Promise<Fin
         return { ok: false, reason: `cannot read the build context: ${(e as Error).message}` };
     }
     if ('reason' in ctx) { return { ok: false, reason: ctx.reason }; }
+    const settings: unknown = await spec.settings;
     const h = crypto.createHash('sha256');
-    h.update(JSON.stringify({ v: 1, dockerfile: spec.text, ignore: patterns, settings: spec.settings, images: pinned, context: ctx.digest }));
+    h.update(JSON.stringify({ v: 1, dockerfile: spec.text, ignore: patterns, settings, images: pinned, context: ctx.digest }));
     return { ok: true, digest: `sha256:${h.digest('hex')}`, files: ctx.files, bytes: ctx.bytes };
 }

@@ -151,16 +151,43 @@ export async function manifestDigest(ref: string, env: NodeJS.ProcessEnv, timeou
     return d && /^sha256:[0-9a-f]{64}$/.test(d) ? d : null;
 }
 
+/** The platform an image index entry is for, as `os/arch[/variant]`. */
+interface IndexEntry { digest?: string; mediaType?: string; platform?: { os?: string; architecture?: string; variant?: string }; annotations?: Record<string, string> }
+
+/**
+ * The entry of an image index (OCI index or Docker manifest list) for `platform`: attestation
+ * manifests (BuildKit's provenance, `unknown/unknown`) are never it. `platform` null: the only
+ * image entry, or the linux/amd64 one.
+ */
+export function pickManifest(entries: readonly IndexEntry[], platform: string | null): IndexEntry | null {
+    const images = entries.filter((e) => e.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest'
+        && e.platform?.os !== 'unknown' && typeof e.digest === 'string');
+    const [os, arch, variant] = (platform ?? 'linux/amd64').split('/');
+    const exact = images.find((e) => e.platform?.os === os && e.platform?.architecture === arch && (variant === undefined || e.platform?.variant === variant));
+    if (exact) { return exact; }
+    return platform === null && images.length === 1 ? images[0] : null;
+}
+
+const SINGLE = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
+
 /**
  * The labels of the image `ref` names in its registry (its manifest, then its config blob), or
- * null when there is no such single-platform image or the registry cannot be read.
+ * null when there is no such image or the registry cannot be read. An image index (what BuildKit
+ * pushes with provenance, and the containerd image store pushes) is followed to the manifest of
+ * `platform` (default linux/amd64).
  */
-export async function imageLabels(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Record<string, string> | null> {
-    const single = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
-    const m = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'GET', single, env, timeoutMs);
+export async function imageLabels(ref: string, env: NodeJS.ProcessEnv, platform: string | null = null, timeoutMs = 5000): Promise<Record<string, string> | null> {
+    const m = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'GET', ACCEPT, env, timeoutMs);
     if (typeof m === 'string' || m.status !== 200) { return null; }
     try {
-        const manifest = await m.json() as { config?: { digest?: string } };
+        let manifest = await m.json() as { config?: { digest?: string }; manifests?: IndexEntry[] };
+        if (Array.isArray(manifest.manifests)) {
+            const entry = pickManifest(manifest.manifests, platform);
+            if (entry === null || !entry.digest || !/^sha256:[0-9a-f]{64}$/.test(entry.digest)) { return null; }
+            const one = await registryFetch(ref, `manifests/${entry.digest}`, 'GET', SINGLE, env, timeoutMs);
+            if (typeof one === 'string' || one.status !== 200) { return null; }
+            manifest = await one.json() as { config?: { digest?: string } };
+        }
         const digest = manifest.config?.digest;
         if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) { return null; }
         const c = await registryFetch(ref, `blobs/${digest}`, 'GET', '*/*', env, timeoutMs);

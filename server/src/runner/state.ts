@@ -1,0 +1,121 @@
+/**
+ * The one state object a build run carries through its steps (runner/run.ts): what was asked,
+ * what was found out, what happened. Each step reads and writes it; nothing else is shared.
+ */
+import type { Analysis } from '../analysis';
+import type { BackendDecision, EngineFacts } from '../plan/backend';
+import type { BackendChoice, Plan, PlanOptions, PlanStage } from '../plan/plan';
+import type { Fingerprint } from './inputs';
+import type { Docker } from './process';
+import type { Presence } from './registry';
+
+export const EXIT = { ok: 0, buildFailed: 1, usage: 2, docker: 3, publish: 4, interrupted: 130 } as const;
+
+export interface RunnerIO {
+    stdout: { write(s: string): unknown };
+    stderr: { write(s: string): unknown };
+}
+
+export interface RunRequest {
+    analysis: Analysis;
+    text: string;
+    /** Plan options, except the backend, which is chosen here. */
+    options: Omit<PlanOptions, 'backend'>;
+    backend: BackendChoice;
+    cacheDirGiven: boolean;
+    /** Do not stream docker's output (it is still shown when a step fails). */
+    quiet: boolean;
+    signal?: AbortSignal;
+    /**
+     * With a registry and --push (buildkit, buildx): when the registry's target image was built
+     * from exactly these inputs (its `dev.stagecraft.inputs` label), build and push nothing.
+     * Default true.
+     */
+    skipUnchanged?: boolean;
+    /** After such a skip, still pull the target's image onto this engine. */
+    load?: boolean;
+    /** Write the build report (common/report.ts) to this file. */
+    reportFile?: string | null;
+}
+
+export interface StageResult {
+    stage: PlanStage;
+    status: 'hit' | 'miss' | 'partial' | 'failed' | 'interrupted' | 'not built';
+    cached: number;
+    steps: number;
+    /** Wall time of this stage's own build; 0 when it ran inside another stage's build. */
+    seconds: number;
+    size: number | null;
+    pushed: 'yes' | 'skipped' | 'failed' | null;
+    /** The image this stage's result is kept as (its cache tag), or null (buildx: in the cache). */
+    image: string | null;
+}
+
+export interface RunState {
+    readonly docker: Docker;
+    readonly req: RunRequest;
+    readonly io: RunnerIO;
+    readonly startedAt: Date;
+    engine: EngineFacts | null;
+    decision: BackendDecision | null;
+    options: PlanOptions | null;
+    plan: Plan | null;
+    /** Registry answers for cache and image refs, asked early (runner/discover.ts). */
+    presence: Map<string, Presence>;
+    /** Cache refs known not to exist or not readable: never handed to docker. */
+    missing: Set<string>;
+    /** Registry refs known to exist. */
+    remotePresent: Set<string>;
+    /** Registries found unreachable: nothing is pushed there (host -> why). */
+    deadHosts: Map<string, string>;
+    tarballLoaded: boolean;
+    /** The inputs fingerprint (started early, see runner/skip.ts). */
+    fingerprinting: Promise<Fingerprint> | null;
+    inputs: Fingerprint | null;
+    /** `--label dev.stagecraft.inputs=...` for the target's build. */
+    labelArgs: string[];
+    /** Nothing changed: nothing was built. */
+    skipped: boolean;
+    results: StageResult[];
+    code: number;
+    /** The stage a failed build stopped at. */
+    failedIndex: number | null;
+    /** Why publishing (push, cache export, save) failed, once. */
+    pushBroken: string | null;
+    /** The last line for the user (the summary line), also the report's message. */
+    message: string;
+    say(s: string): void;
+    notice(s: string): void;
+    interrupted(): boolean;
+}
+
+export function newState(docker: Docker, req: RunRequest, io: RunnerIO): RunState {
+    return {
+        docker, req, io, startedAt: new Date(),
+        engine: null, decision: null, options: null, plan: null,
+        presence: new Map(), missing: new Set(), remotePresent: new Set(), deadHosts: new Map(), tarballLoaded: false,
+        fingerprinting: null, inputs: null, labelArgs: [], skipped: false,
+        results: [], code: EXIT.ok, failedIndex: null, pushBroken: null, message: '',
+        say: (s) => { io.stdout.write(s + '\n'); },
+        notice: (s) => { io.stderr.write(`stagecraft: ${s}\n`); },
+        interrupted: () => req.signal?.aborted === true,
+    };
+}
+
+export function seconds(ms: number): string {
+    const s = ms / 1000;
+    return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+export function lastLine(output: string): string {
+    return output.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-1)[0] ?? '';
+}
+
+/** Why a pull or push failed, in words, from docker's output. */
+export function classifyRegistryError(output: string): 'auth' | 'missing' | 'unreachable' | 'other' {
+    const o = output.toLowerCase();
+    if (/unauthorized|authentication required|no basic auth credentials|denied|403 forbidden|401/.test(o)) { return 'auth'; }
+    if (/not found|manifest unknown|does not exist/.test(o)) { return 'missing'; }
+    if (/connection refused|no such host|i\/o timeout|dial tcp|server misbehaving|connection reset|tls handshake/.test(o)) { return 'unreachable'; }
+    return 'other';
+}
