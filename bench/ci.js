@@ -196,7 +196,7 @@ async function main() {
                         fs.mkdirSync(LOGS, { recursive: true });
                         fs.writeFileSync(path.join(LOGS, `job-${process.pid}-${run}-${scenario}-${s}.log`), j.log ?? '');
                     }
-                    const row = { run, scenario, strategy: s, code: j.code, total: j.total, pull: j.pull, build: j.build, push: j.push, pulled: j.bytes.pulled, pushed: j.bytes.pushed, stages: j.stages, retried, notes: j.notes };
+                    const row = { run, scenario, strategy: s, code: j.code, total: j.total, pull: j.pull, build: j.build, push: j.push, pulled: j.bytes.pulled, pushed: j.bytes.pushed, exportS: j.exportS, stages: j.stages, retried, notes: j.notes };
                     jobs.push(row);
                     if (j.code !== 0) broken.push(`${s} / ${scenario} / run ${run} failed three times (exit ${j.code})`);
                     else if (names.some((n) => !j.stages[n] || (j.stages[n] === '-' && s !== 'buildkit-final'))) broken.push(`${s} / ${scenario} / run ${run}: could not read which stages were cache hits (${JSON.stringify(j.stages)})`);
@@ -205,7 +205,7 @@ async function main() {
                     const el = (Date.now() - started) / 60000;
                     const progress = `[${done}/${totalJobs} jobs, ${el.toFixed(0)} min, ~${Math.ceil((el / done) * (totalJobs - done))} min to go]`;
                     if (JSON_OUT) writeJson({ partial: true, jobs, floors });
-                    console.log(`[run ${run}/${RUNS}] ${pad(scenario, 9)} ${pad(s, 21)} ${progress} total ${lpad(fmtS(row.total), 6)} s (pull ${fmtS(row.pull)}, build ${fmtS(row.build)}, push ${fmtS(row.push)})  pulled ${fmtMB(row.pulled)} MB, pushed ${fmtMB(row.pushed)} MB  ${names.map((n) => `${n}:${row.stages[n] ?? '?'}`).join(' ')}${retried ? ' (retried)' : ''}`);
+                    console.log(`[run ${run}/${RUNS}] ${pad(scenario, 9)} ${pad(s, 21)} ${progress} total ${lpad(fmtS(row.total), 6)} s (pull ${fmtS(row.pull)}, build ${fmtS(row.build)}, push ${fmtS(row.push)})  pulled ${fmtMB(row.pulled)} MB, pushed ${fmtMB(row.pushed)} MB${Number.isFinite(row.exportS) ? `, cache export ${row.exportS.toFixed(1)} s` : ''}  ${names.map((n) => `${n}:${row.stages[n] ?? '?'}`).join(' ')}${retried ? ' (retried)' : ''}`);
                 }
             }
             const elapsed = (Date.now() - started) / 60000;
@@ -283,7 +283,7 @@ function summarize(jobs, floors, names) {
         cell[s] = {};
         for (const sc of SCENARIOS) {
             const rows = jobs.filter((j) => j.strategy === s && j.scenario === sc && j.code === 0);
-            cell[s][sc] = { total: med(rows, 'total'), pull: med(rows, 'pull'), build: med(rows, 'build'), push: med(rows, 'push'), pulled: med(rows, 'pulled'), pushed: med(rows, 'pushed'), runs: rows.map((r) => r.total), stages: rows.map((r) => names.map((n) => r.stages[n] ?? '?')) };
+            cell[s][sc] = { total: med(rows, 'total'), pull: med(rows, 'pull'), build: med(rows, 'build'), push: med(rows, 'push'), pulled: med(rows, 'pulled'), pushed: med(rows, 'pushed'), exportS: med(rows, 'exportS'), runs: rows.map((r) => r.total), stages: rows.map((r) => names.map((n) => r.stages[n] ?? '?')) };
         }
     }
     const floor = {};
@@ -304,7 +304,7 @@ function summarize(jobs, floors, names) {
         console.log(`-- ${SCENARIO_LABEL[sc] || sc}`);
         for (const s of STRATS) {
             const x = cell[s][sc];
-            console.log(`  ${pad(s, 21)} ${lpad(fmtS(x.total), 6)} = ${lpad(fmtS(x.pull), 5)} + ${lpad(fmtS(x.build), 5)} + ${lpad(fmtS(x.push), 5)}   ${lpad(fmtMB(x.pulled), 7)} / ${lpad(fmtMB(x.pushed), 7)} MB   ${x.stages.map((st) => st.join(' ')).join(' | ')}`);
+            console.log(`  ${pad(s, 21)} ${lpad(fmtS(x.total), 6)} = ${lpad(fmtS(x.pull), 5)} + ${lpad(fmtS(x.build), 5)} + ${lpad(fmtS(x.push), 5)}   ${lpad(fmtMB(x.pulled), 7)} / ${lpad(fmtMB(x.pushed), 7)} MB${Number.isFinite(x.exportS) ? `  (cache export ${x.exportS.toFixed(1)} s)` : ''}   ${x.stages.map((st) => st.join(' ')).join(' | ')}`);
         }
         const f = floor[sc];
         if (floors.length > 0) console.log(`  ${pad('floor', 21)} ${lpad(fmtS(f.total), 6)} = ${lpad(fmtS(f.pull), 5)} + ${lpad(fmtS(f.build), 5)}           ${lpad(fmtMB(f.pulled), 7)} MB`);

@@ -7,9 +7,9 @@
 #          glibc 2.38, so bookworm's runc runs the containers)
 #
 #   engine.sh install                 install both (idempotent; root + apt)
-#   engine.sh start NAME [--version 26|20.10] [--store containerd|overlay2] [--base busybox|debian]...
+#   engine.sh start NAME [--version 26|20.10] [--store containerd|overlay2] [--root DIR] [--base busybox|debian]...
 #                                     start instance NAME (idempotent): its own dockerd, data root
-#                                     /var/lib/stagecraft-engines/NAME, socket
+#                                     /var/lib/stagecraft-engines/NAME/root (or --root), socket
 #                                     /run/stagecraft-engines/NAME/docker.sock, bridge and NAT
 #                                     rule; the base images named are imported. Prints
 #                                     DOCKER_HOST=... and DOCKER=<the matching client> last.
@@ -114,11 +114,12 @@ import_base() { # import_base DOCKER NAME
 
 start_engine() {
   local name=$1; shift
-  local version=26 store=containerd bases=()
+  local version=26 store=containerd bases=() root=
   while [ $# -gt 0 ]; do
     case "$1" in
       --version) version=$2; shift 2;;
       --store) store=$2; shift 2;;
+      --root) root=$2; shift 2;;
       --base) bases+=("$2"); shift 2;;
       *) die "start: unknown option $1";;
     esac
@@ -130,6 +131,7 @@ start_engine() {
   local data=$STATE_ROOT/$name run=$RUN_ROOT/$name
   local sock=$run/docker.sock docker
   docker=$(client_of "$version")
+  [ -n "$root" ] || root=$data/root
   mkdir -p "$data" "$run"
   if ! DOCKER_HOST=unix://$sock "$docker" version >/dev/null 2>&1; then
     local bridge net
@@ -157,7 +159,7 @@ start_engine() {
     if [ "$version" = 26 ]; then dockerd=$D26/usr/sbin/dockerd; path=$D26/usr/bin:$D26/usr/sbin:$PATH; fi
     [ -x "$dockerd" ] || dockerd=$(command -v dockerd)
     log "starting Docker $version ($store store) as $name (log: $data/dockerd.log)"
-    PATH=$path setsid "$dockerd" --config-file "$run/daemon.json" --data-root "$data/root" --exec-root "$run/exec" \
+    PATH=$path setsid "$dockerd" --config-file "$run/daemon.json" --data-root "$root" --exec-root "$run/exec" \
       --pidfile "$run/dockerd.pid" -H "unix://$sock" --bridge "$bridge" --iptables=false --ip-masq=false \
       --userland-proxy=false >"$data/dockerd.log" 2>&1 < /dev/null &
     for _ in $(seq 1 120); do DOCKER_HOST=unix://$sock "$docker" version >/dev/null 2>&1 && break; sleep 0.5; done
@@ -180,6 +182,17 @@ stop_engine() {
       kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     fi
   fi
+  # The containerd that dockerd started (still running when dockerd was killed).
+  for pidfile in "$run/exec/containerd/containerd.pid" "$run/exec/containerd/daemon/containerd.pid"; do
+    if [ -f "$pidfile" ]; then
+      local cpid
+      cpid=$(cat "$pidfile")
+      if kill -0 "$cpid" 2>/dev/null && grep -q containerd "/proc/$cpid/cmdline" 2>/dev/null; then
+        kill "$cpid"; for _ in $(seq 1 20); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.5; done
+        kill -0 "$cpid" 2>/dev/null && kill -9 "$cpid"
+      fi
+    fi
+  done
   if [ -f "$run/bridge" ]; then
     local bridge net
     read -r bridge net < "$run/bridge"
@@ -189,10 +202,10 @@ stop_engine() {
     ip link del "$bridge" 2>/dev/null || true
   fi
   # The exec root may hold mounts of a killed daemon's containers.
-  grep -o " $run/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -o " $run/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$run"
   if [ "$purge" = --purge ]; then
-    grep -o " $data/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { grep -o " $data/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -rf "$data"
   fi
   log "stopped $name"

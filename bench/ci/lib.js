@@ -144,6 +144,7 @@ function firstLayer(ref) {
  * `bases`: [{ id, layer }] of the benchmark's base images.
  */
 async function freshEngine(bases) {
+    if (!/\/stagecraft-engines\/bench-/.test(process.env.DOCKER_HOST || '')) throw new Error(`freshEngine empties only the benchmark's own engine, not ${process.env.DOCKER_HOST || 'the default one'}`);
     const keep = new Set(bases.map((b) => b.id));
     const others = async () => [...new Set((await docker(['images', '-a', '-q', '--no-trunc'])).output.split('\n').map((s) => s.trim()).filter((s) => s.startsWith('sha256:') && !keep.has(s)))];
     for (let round = 0; round < 6; round++) {
@@ -210,6 +211,14 @@ function buildkitStages(output) {
     return res;
 }
 
+/** Seconds BuildKit spent exporting cache to a registry (its `exporting cache to registry` step), or NaN. */
+function cacheExportSeconds(output) {
+    const m = /^#(\d+) exporting cache to registry\s*$/m.exec(output);
+    if (!m) return NaN;
+    const done = new RegExp(`^#${m[1]} (?:DONE|ERROR:?) ?([0-9.]+)?s?`, 'm').exec(output);
+    return done && done[1] ? Number(done[1]) : NaN;
+}
+
 function hitState(s) {
     if (!s) return '-';
     if (s.steps === 0 || s.cached === s.steps) return 'hit';
@@ -227,4 +236,4 @@ function copyDir(src, dst) {
     fs.cpSync(src, dst, { recursive: true });
 }
 
-module.exports = { useEngine, dockerBin, run, docker, dockerSync, freePort, sleep, startRegistry, firstLayer, freshEngine, stageNames, classicStages, buildkitStages, hitState, median, copyDir };
+module.exports = { cacheExportSeconds, useEngine, dockerBin, run, docker, dockerSync, freePort, sleep, startRegistry, firstLayer, freshEngine, stageNames, classicStages, buildkitStages, hitState, median, copyDir };

@@ -7,7 +7,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { dockerBin, docker, run, classicStages, buildkitStages, hitState } = require('./lib');
+const { cacheExportSeconds, dockerBin, docker, run, classicStages, buildkitStages, hitState } = require('./lib');
 
 const STAGECRAFT = path.join(__dirname, '..', '..', 'bin', 'stagecraft.js');
 
@@ -85,6 +85,7 @@ function buildxRegistry(mode) {
         const b = await phase(job, 'build', 'docker', ['buildx', 'build', '--progress=plain', '-f', c.dockerfile, '--target', c.target,
             '--cache-from', `type=registry,ref=${cache}`, '--cache-to', `type=registry,ref=${cache},mode=${mode}`, '--push', '-t', ref, c.context]);
         job.code = b.code;
+        job.exportS = cacheExportSeconds(b.output);
         if (b.code !== 0) return job;
         const parsed = buildkitStages(b.output);
         job.stages = toStates(parsed, c.names);
@@ -144,6 +145,7 @@ function stagecraft(backend) {
         job.push = Math.max(0, r.ms - job.pull - job.build);
         job.total = r.ms;
         job.stages = parseSummary(r.output, c.names);
+        job.exportS = cacheExportSeconds(r.output);
         if (backend === 'save-load') {
             const loaded = /stagecraft: loaded the saved stage images/.test(r.output);
             const saved = /stagecraft: saved \d+ stage images/.test(r.output);

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { cli } from '../support/cli';
 import { type Registry, startRegistry, tempDir } from '../support/docker';
-import { type EngineKind, engineSkip, engineTitle, useEngine } from '../support/engines';
+import { type EngineKind, engineSkip, engineTitle, freshEngine, useEngine } from '../support/engines';
 import { project } from './project';
 
 /** The machine's docker client from 23 on without the buildx plugin (a static 28.x here). */
@@ -18,6 +18,19 @@ const CASES: [EngineKind, string, RegExp, RegExp | null][] = [
     ['docker26-overlay2', 'buildkit', /the docker driver exports no cache without the containerd image store: per-stage inline cache/, /containerd-snapshotter/],
     ['docker20', 'classic', /Docker 20\.10\.\S+ with a cache registry: classic per-stage cache/, null],
 ];
+
+describe('the engine suites empty only their own engines', () => {
+    it('freshEngine refuses an engine this test process did not start (the default one, a developer\'s)', () => {
+        const theirs = { ...useEngineOrFake(), host: 'unix:///var/run/docker.sock' };
+        assert.throws(() => freshEngine(theirs), /empties only this test process's own private engines/);
+    });
+});
+
+/** A private engine when one runs here; else a stand-in with the same shape (the guard needs no engine). */
+function useEngineOrFake() {
+    if (!engineSkip('docker26')) { return useEngine('docker26'); }
+    return { kind: 'docker26' as const, title: '', host: '', bin: 'docker', env: () => process.env, docker: () => ({ code: 1, out: '' }), fresh: () => undefined };
+}
 
 describe('--backend auto on each engine', () => {
     let registry: Registry;

@@ -57,7 +57,8 @@ for (const kind of ['docker26', 'docker26-overlay2', 'docker20'] as const) {
                 const cold = await cli(args, { cwd: dir, env: env() });
                 assert.equal(cold.code, 0, cold.all);
                 assert.match(cold.stdout, new RegExp(`backend ${resolved} `));
-                assert.match(cold.stderr, backend === 'save-load' ? /no saved cache at .* yet/ : resolved === 'buildx' ? /no cache in .* yet \(first run/ : /no cache image for stage deps/);
+                assert.match(cold.stderr, backend === 'save-load' ? /no saved cache at .* yet/ : resolved === 'buildx' ? /no cache in .* yet \(first run/ : /^stagecraft: no cache images for stages base, deps, build, app \(not in the registry yet: first run, new branch or expired tag\): building them without cache$/m);
+                assert.equal(cold.stderr.split('\n').filter((l) => /no (saved )?cache/.test(l)).length, 1, `one line for every missing cache image:\n${cold.stderr}`);
                 // The first run on an empty registry: no "not found" error block from docker.
                 assert.doesNotMatch(cold.all, /importing cache manifest|ERROR/);
                 assert.equal(summary(cold.stdout).get('deps'), 'miss', cold.all);

@@ -86,24 +86,43 @@ export function engineSkip(kind: EngineKind): string | false {
 export function useEngine(kind: EngineKind): Engine {
     const have = started.get(kind);
     if (have) { return have; }
-    const name = `t${process.pid}-${kind}`.slice(0, 31);
-    names.push(name);
-    const r = spawnSync('bash', [ENGINE_SH, 'start', name, ...startArgs(kind), '--base', 'busybox'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const engine = startEngine(kind, '');
+    started.set(kind, engine);
+    return engine;
+}
+
+/** One more private engine of `kind` (`tag` names it), e.g. one a test may kill or starve: `root` is its data root. */
+export function extraEngine(kind: EngineKind, tag: string, opts: { root?: string } = {}): Engine & { name: string; restart(): void; kill(): void } {
+    const e = startEngine(kind, tag, opts);
+    const engine = {
+        ...e,
+        kill() { spawnSync('bash', ['-c', 'kill -9 "$(cat "$1")"', 'sh', path.join('/run/stagecraft-engines', e.name, 'dockerd.pid')]); },
+        restart() { const again = startEngine(kind, tag, opts); if (again.host !== e.host) { throw new Error('restarted elsewhere'); } },
+    };
+    extras.add(e);
+    extras.add(engine);
+    return engine;
+}
+const extras = new Set<Engine>();
+
+function startEngine(kind: EngineKind, tag: string, opts: { root?: string } = {}): Engine & { name: string } {
+    const name = `t${process.pid}-${kind}${tag ? `-${tag}` : ''}`.slice(0, 31);
+    if (!names.includes(name)) { names.push(name); }
+    const r = spawnSync('bash', [ENGINE_SH, 'start', name, ...startArgs(kind), ...(opts.root ? ['--root', opts.root] : []), '--base', 'busybox'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
     const host = /^DOCKER_HOST=(\S+)$/m.exec(r.stdout ?? '')?.[1];
     const bin = /^DOCKER=(\S+)$/m.exec(r.stdout ?? '')?.[1];
     if (r.status !== 0 || !host || !bin) {
         throw new Error(`scripts/engine.sh start ${name} failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' / ')}`);
     }
     const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: host, STAGECRAFT_DOCKER: bin, ...extra });
-    const docker = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Run => {
-        const p = spawnSync(bin, args, { encoding: 'utf8', env: opts.env ? { ...opts.env, DOCKER_HOST: host } : env(), input: opts.input, maxBuffer: 64 * 1024 * 1024 });
+    const docker = (args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}): Run => {
+        const p = spawnSync(bin, args, { encoding: 'utf8', env: o.env ? { ...o.env, DOCKER_HOST: host } : env(), input: o.input, maxBuffer: 64 * 1024 * 1024 });
         return { code: p.status ?? -1, out: `${p.stdout ?? ''}${p.stderr ?? ''}${p.error ? p.error.message : ''}` };
     };
-    const engine: Engine = {
-        kind, title: engineTitle(kind), host, bin, env, docker,
+    const engine: Engine & { name: string } = {
+        kind, name, title: engineTitle(kind), host, bin, env, docker,
         fresh() { freshEngine(engine); },
     };
-    started.set(kind, engine);
     return engine;
 }
 
@@ -112,6 +131,9 @@ export function useEngine(kind: EngineKind): Engine {
  * job then has is what it pulls. Only ever called on the suite's own engines.
  */
 export function freshEngine(e: Engine, keep: readonly string[] = [BASE_IMAGE]): void {
+    if ((started.get(e.kind) !== e && !extras.has(e)) || !e.host.includes(`/stagecraft-engines/t${process.pid}-`)) {
+        throw new Error(`freshEngine empties only this test process's own private engines, not ${e.host}`);
+    }
     const keepIds = new Set(keep.map((k) => e.docker(['image', 'inspect', '--format', '{{.Id}}', k]).out.trim()));
     for (let round = 0; round < 5; round++) {
         const ids = [...new Set(e.docker(['images', '-aq', '--no-trunc']).out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('sha256:')))];

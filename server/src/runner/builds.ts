@@ -20,7 +20,7 @@ import { cacheState, lineOf, parseBuildkit, parseBuildkitStages, parseClassic, t
 import { runDocker } from './process';
 import { type Pushes, pushFailure } from './publish';
 import { parseRef } from './registry';
-import { EXIT, lastLine, type RunState, seconds, type StageResult } from './state';
+import { EXIT, lastLine, type RunState, seconds, shortRegistryError, type StageResult } from './state';
 
 type Known = Pick<StageResult, 'status' | 'cached' | 'steps'>;
 
@@ -161,6 +161,11 @@ class Builder {
             return;
         }
         if (r.spawnError) { state.notice(`cannot run ${state.docker.bin}: ${r.spawnError.message}`); state.code = EXIT.docker; return; }
+        // A cache that could not be read (dropped connections, 5xx): BuildKit builds without it.
+        for (const m of r.output.matchAll(/^#(\d+) importing cache manifest from (\S+)\s*$/gm)) {
+            const err = new RegExp(`^#${m[1]} ERROR: (.*)$`, 'm').exec(r.output);
+            if (err) { state.notice(`could not read the cache ${m[2]} (${shortRegistryError(err[1])}); the build went on without it`); }
+        }
         const exportTime = /^#(\d+) exporting cache to (?:registry|client directory|GitHub Actions cache)\s*$/m.exec(r.output);
         const exported = exportTime !== null ? new RegExp(`^#${exportTime[1]} DONE ([0-9.]+)s`, 'm').exec(r.output) : null;
         const exportError = exportTime !== null ? new RegExp(`^#${exportTime[1]} ERROR: (.*)$`, 'm').exec(r.output) : null;
@@ -171,7 +176,7 @@ class Builder {
                 // Every step ran; the push failed. The image is on this engine (the docker driver stores it).
                 for (const res of results) { if (res.status === 'not built') { res.status = 'hit'; } }
                 target.pushed = 'failed';
-                state.pushBroken = pushFailure(s.ref, outcome.failure?.reason ?? lastLine(r.output));
+                state.pushBroken = pushFailure(s.ref, r.output);
                 state.notice(state.pushBroken);
                 state.notice('the image is built here; nothing was deleted');
                 return;
@@ -184,7 +189,7 @@ class Builder {
         if (pushedNow) { for (const p of s.push) { state.remotePresent.add(p); } }
         if (plan.buildx?.writes && dead.length === 0) {
             if (exportError !== null) {
-                state.pushBroken = `the cache export to ${plan.buildx.writes} failed: ${exportError[1]}`;
+                state.pushBroken = `the cache export to ${plan.buildx.writes} failed: ${shortRegistryError(exportError[1])}`;
                 state.notice(`${state.pushBroken} (the build and its image are fine; the next job starts from the old cache)`);
             } else if (exported !== null) {
                 state.say(`stagecraft: exported the cache of every stage to ${plan.buildx.writes} in ${seconds(Number(exported[1]) * 1000)}`);
@@ -193,7 +198,6 @@ class Builder {
         this.ids.set(target, s.ref);
         const hits = results.filter((x) => x.status === 'hit').length;
         state.say(`[1/1] ${s.label} ... built in ${seconds(target.seconds * 1000)}: ${hits} of ${results.length} stages fully cached`);
-        if (state.pushBroken !== null && dead.length > 0) { state.notice(state.pushBroken); }
     }
 
     /**
@@ -265,12 +269,14 @@ class Builder {
         const line = lineOf(st, f?.text ?? null);
         const shown = f?.text ? ` (${f.text.length > 70 ? f.text.slice(0, 67) + '...' : f.text})` : '';
         const why = f?.reason || lastLine(output) || `docker exited with ${code}`;
-        if (/Cannot connect to the Docker daemon|error during connect|daemon.*(closed|EOF)|connection reset by peer.*docker\.sock/i.test(why)) {
+        if (/Cannot connect to the Docker daemon|error during connect|daemon.*(closed|EOF)|connection reset by peer.*docker\.sock|rpc error: code = Unavailable|error reading from server: EOF|failed to receive status|closing transport due to|connection closed before server preface|Is the docker daemon running/i.test(`${why}\n${lastLine(output)}`)) {
             state.notice(`lost the Docker daemon while building stage ${res.stage.label}: ${why}`);
             state.code = EXIT.docker;
             return;
         }
-        state.notice(`stage ${st.name ?? '#' + idx} failed at ${state.req.options.dockerfile}:${line}${shown}: ${why}`);
+        // A cause docker's own line leaves out, from the step's output.
+        const cause = /no space left on device/i.test(output) && !/no space left/i.test(why) ? ' (no space left on device)' : '';
+        state.notice(`stage ${st.name ?? '#' + idx} failed at ${state.req.options.dockerfile}:${line}${shown}: ${why}${cause}`);
         state.code = EXIT.buildFailed;
     }
 }

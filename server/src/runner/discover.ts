@@ -12,15 +12,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { planBuild } from '../plan/plan';
 import { runDocker } from './process';
-import { parseRef, type Presence, probeRef } from './registry';
-import { classifyRegistryError, EXIT, lastLine, type RunState, seconds } from './state';
+import { parseRef, type Presence, probeRefWhy } from './registry';
+import { classifyRegistryError, EXIT, lastLine, type RunState, seconds, shortRegistryError } from './state';
 
 /** HEAD checks of refs, all at once, into `state.presence` (what is already there is not asked again). */
 export async function askRegistry(state: RunState, refs: readonly string[]): Promise<void> {
     const todo = [...new Set(refs)].filter((r) => !state.presence.has(r));
     await Promise.all(todo.map(async (r) => {
-        const p = await probeRef(r, state.docker.env).catch((): Presence => 'unknown');
-        state.presence.set(r, p);
+        const p = await probeRefWhy(r, state.docker.env).catch(() => ({ presence: 'unknown' as Presence, why: null }));
+        state.presence.set(r, p.presence);
+        if (p.why !== null && p.presence === 'unreachable') { state.hostTrouble.set(parseRef(r).host, p.why); }
     }));
 }
 
@@ -35,6 +36,32 @@ export function registryRefs(state: RunState, backends: readonly ('buildkit' | '
         } catch { /* the plan error is reported later */ }
     }
     return out;
+}
+
+/**
+ * A registry found unreachable: said once, with why and what follows (no cache from it, nothing
+ * pushed to it: the run then ends with exit 4). Later steps read `deadHosts` and say nothing more.
+ */
+function markDead(state: RunState, host: string, why: string | null): void {
+    if (state.deadHosts.has(host)) { return; }
+    const what = `registry ${host} unreachable${why ? ` (${why})` : ''}`;
+    state.deadHosts.set(host, what);
+    const pushes = (state.plan?.stages ?? []).some((s) => s.push.some((p) => parseRef(p).host === host));
+    state.notice(`${what}; building without its cache${pushes ? ', and pushing nothing to it' : ''}`);
+}
+
+/**
+ * Missing cache images, said once per reason: "no cache images for stages base, deps, app (not in
+ * the registry yet ...): building them without cache", not a line per stage.
+ */
+function sayMissing(state: RunState, missing: { label: string; reason: string }[]): void {
+    const byReason = new Map<string, string[]>();
+    for (const m of missing) { byReason.set(m.reason, [...(byReason.get(m.reason) ?? []), m.label]); }
+    for (const [reason, labels] of byReason) {
+        state.notice(labels.length === 1
+            ? `no cache image for stage ${labels[0]} (${reason}): building it without cache`
+            : `no cache images for stages ${labels.join(', ')} (${reason}): building them without cache`);
+    }
 }
 
 /** Returns false when the run stops (interrupted). */
@@ -83,16 +110,27 @@ async function pullClassic(state: RunState): Promise<void> {
     if (plan === null) { return; }
     const { docker, req } = state;
     const t0 = Date.now();
+    // HEAD first: only images that are there are pulled (a registry that hangs or answers 500 is
+    // found in 5 s, not by a `docker pull` that waits on it).
+    await askRegistry(state, plan.stages.flatMap((s) => s.pull));
+    type Tried = { ref: string; ok: boolean; kind: ReturnType<typeof classifyRegistryError>; output: string };
     const pulled = await Promise.all(plan.stages.map(async (s) => {
-        const tried: { ref: string; code: number; output: string }[] = [];
+        const tried: Tried[] = [];
         for (const ref of s.pull) {
+            const p = state.presence.get(ref);
+            if (p === 'missing' || p === 'unauthorized' || p === 'unreachable') {
+                tried.push({ ref, ok: false, kind: p === 'missing' ? 'missing' : p === 'unauthorized' ? 'auth' : 'unreachable', output: state.hostTrouble.get(parseRef(ref).host) ?? '' });
+                if (p === 'unreachable') { break; }
+                continue;
+            }
             const r = await runDocker(docker, ['pull', '-q', ref], { signal: req.signal });
-            tried.push({ ref, code: r.code ?? 1, output: r.output });
+            tried.push({ ref, ok: r.code === 0, kind: classifyRegistryError(r.output), output: r.output });
             if (r.code === 0 || state.interrupted() || classifyRegistryError(r.output) === 'unreachable') { break; }
         }
         return tried;
     }));
     if (state.interrupted()) { return; }
+    const noCache: { label: string; reason: string }[] = [];
     plan.stages.forEach((s, k) => {
         let got: string | null = null;
         const reasons: string[] = [];
@@ -100,20 +138,16 @@ async function pullClassic(state: RunState): Promise<void> {
             const host = parseRef(ref).host;
             const r = pulled[k].find((t) => t.ref === ref);
             if (r === undefined) { if (state.deadHosts.has(host)) { reasons.push(state.deadHosts.get(host) as string); } continue; }
-            if (r.code === 0) { got = ref; break; }
-            const kind = classifyRegistryError(r.output);
-            if (kind === 'unreachable' && !state.deadHosts.has(host)) {
-                const why = `registry ${host} unreachable`;
-                state.deadHosts.set(host, why);
-                state.notice(`${why} (${lastLine(r.output)}); building without its cache images`);
-            }
-            reasons.push(kind === 'auth' ? `registry ${host} asks for credentials (docker login ${host})` : kind === 'missing' ? 'not in the registry yet' : kind === 'unreachable' ? `registry ${host} unreachable` : lastLine(r.output));
+            if (r.ok) { got = ref; break; }
+            if (r.kind === 'unreachable') { markDead(state, host, r.output || null); }
+            reasons.push(r.kind === 'auth' ? `registry ${host} asks for credentials: docker login ${host}` : r.kind === 'missing' ? 'not in the registry yet: first run, new branch or expired tag' : r.kind === 'unreachable' ? `registry ${host} unreachable` : shortRegistryError(r.output));
         }
         for (const ref of s.pull) { if (ref !== got && ref !== s.ref) { state.missing.add(ref); } }
-        if (got !== null) { state.say(`stagecraft: pulled cache image ${got}`); } else if (!reasons.every((r) => / unreachable$/.test(r))) {
-            state.notice(`no cache image for stage ${s.label} (${[...new Set(reasons)].join('; ')}): building it without cache`);
+        if (got !== null) { state.say(`stagecraft: pulled cache image ${got}`); } else if (!reasons.every((r) => / unreachable/.test(r))) {
+            noCache.push({ label: s.label, reason: [...new Set(reasons)].join('; ') });
         }
     });
+    sayMissing(state, noCache);
     if (plan.stages.length > 1) { state.say(`stagecraft: looked for ${plan.stages.length} cache images at once in ${seconds(Date.now() - t0)}`); }
 }
 
@@ -121,14 +155,18 @@ async function pullClassic(state: RunState): Promise<void> {
 function headChecks(state: RunState): void {
     const plan = state.plan;
     if (plan === null) { return; }
-    const note = (states: Presence[], host: string, what: string) => {
+    const noCache: { label: string; reason: string }[] = [];
+    const note = (states: Presence[], host: string, what: string | null) => {
         if (states.some((p) => p === 'present' || p === 'unknown')) { return; }
+        const reason = states.includes('unauthorized') ? `registry ${host} asks for credentials: docker login ${host}` : 'not in the registry yet: first run, new branch or expired tag';
         if (states.includes('unreachable')) {
-            if (!state.deadHosts.has(host)) { state.deadHosts.set(host, `registry ${host} unreachable`); state.notice(`registry ${host} unreachable; building without its cache`); }
-        } else if (states.includes('unauthorized')) {
-            state.notice(`no ${what} (registry ${host} asks for credentials: docker login ${host}): building without it`);
+            markDead(state, host, state.hostTrouble.get(host) ?? null);
+        } else if (what === null) {
+            state.notice(states.includes('unauthorized')
+                ? `no cache from ${plan.cacheRepo} (${reason}): building without it`
+                : `no cache in ${plan.cacheRepo} yet (first run, new branch or expired tag): building without it`);
         } else {
-            state.notice(`no ${what} yet (first run, new branch or expired tag): building without it`);
+            noCache.push({ label: what, reason });
         }
     };
     const record = (r: string) => {
@@ -141,11 +179,12 @@ function headChecks(state: RunState): void {
         const candidates = plan.buildx.candidates;
         const states = candidates.map(record);
         plan.stages.forEach((s) => s.ownRefs.forEach(record));
-        if (candidates.length > 0) { note(states, parseRef(candidates[0]).host, `cache in ${plan.cacheRepo}`); }
+        if (candidates.length > 0) { note(states, parseRef(candidates[0]).host, null); }
         return;
     }
     for (const s of plan.stages) {
         const states = s.ownRefs.map(record);
-        note(states, parseRef(s.ownRefs[0]).host, `cache image for stage ${s.label}`);
+        note(states, parseRef(s.ownRefs[0]).host, s.label);
     }
+    sayMissing(state, noCache);
 }

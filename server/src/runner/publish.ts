@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runDocker } from './process';
 import { parseRef } from './registry';
-import { classifyRegistryError, EXIT, lastLine, type RunState, seconds, type StageResult } from './state';
+import { classifyRegistryError, EXIT, lastLine, type RunState, seconds, shortRegistryError, type StageResult } from './state';
 
 export class Pushes {
     private queue: Promise<void> = Promise.resolve();
@@ -43,9 +43,8 @@ export class Pushes {
             for (const p of s.push) {
                 const dead = st.deadHosts.get(parseRef(p).host);
                 if (dead !== undefined) {
+                    // Said once when the registry was found unreachable (discover.ts).
                     st.pushBroken = `push of ${p} not tried: ${dead} since the start of this build`;
-                    st.notice(st.pushBroken);
-                    st.notice('the images are built and tagged locally; nothing was deleted');
                     res.pushed = 'failed';
                     return;
                 }
@@ -74,8 +73,8 @@ export function pushFailure(ref: string, output: string): string {
     const host = parseRef(ref).host;
     const kind = classifyRegistryError(output);
     return kind === 'auth'
-        ? `push of ${ref} failed: registry ${host} refused the credentials (${lastLine(output)}). Run \`docker login ${host}\` (in CI, log in before stagecraft build)`
-        : `push of ${ref} failed: ${lastLine(output)}${kind === 'unreachable' ? ` (registry ${host} unreachable)` : ''}`;
+        ? `push of ${ref} failed: registry ${host} refused the credentials (${shortRegistryError(output)}). Run \`docker login ${host}\` (in CI, log in before stagecraft build)`
+        : `push of ${ref} failed: ${shortRegistryError(output)}${kind === 'unreachable' ? ` (registry ${host} unreachable)` : ''}`;
 }
 
 /** save-load: one tarball of every stage image (shared layers stored once), written whole or not at all. */

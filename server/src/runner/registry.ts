@@ -95,7 +95,7 @@ function parseChallenge(h: string): { scheme: string; params: Record<string, str
  * credentials when the registry asks for them (Basic, or a Bearer token from its realm).
  * Returns the response, or the Presence that explains why there is none.
  */
-async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', accept: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Response | Exclude<Presence, 'present' | 'missing'>> {
+async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', accept: string, env: NodeJS.ProcessEnv, timeoutMs: number, failure: { why: string | null } = { why: null }): Promise<Response | Exclude<Presence, 'present' | 'missing'>> {
     const r = parseRef(ref);
     const scheme = isLoopback(r.apiHost) ? 'http' : 'https';
     const url = `${scheme}://${r.apiHost}/v2/${r.repo}/${what}`;
@@ -129,18 +129,32 @@ async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', 
         return res;
     } catch (e) {
         const code = ((e as { cause?: { code?: string } }).cause?.code) ?? '';
-        if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT/.test(code) || (e as Error).name === 'TimeoutError') { return 'unreachable'; }
+        if ((e as Error).name === 'TimeoutError') { failure.why = `did not answer in ${Math.round(timeoutMs / 1000)} s`; return 'unreachable'; }
+        if (/ECONNREFUSED/.test(code)) { failure.why = 'refuses connections'; return 'unreachable'; }
+        if (/ENOTFOUND|EAI_AGAIN/.test(code)) { failure.why = 'unknown host'; return 'unreachable'; }
+        if (/EHOSTUNREACH|ECONNRESET|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET/.test(code)) { failure.why = code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'dropped the connection' : 'cannot be reached'; return 'unreachable'; }
         return 'unknown';
     }
 }
 
 /** HEAD the manifest of `ref`. */
 export async function probeRef(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Presence> {
-    const res = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'HEAD', ACCEPT, env, timeoutMs);
-    if (typeof res === 'string') { return res; }
-    if (res.status === 200) { return 'present'; }
-    if (res.status === 404) { return 'missing'; }
-    return 'unknown';
+    return (await probeRefWhy(ref, env, timeoutMs)).presence;
+}
+
+/**
+ * HEAD the manifest of `ref`, and why it is not there when that is worth saying: a registry that
+ * answers 5xx or 429 is as good as unreachable for this build (BuildKit would fail to read the
+ * cache and the push would fail too), said with its status.
+ */
+export async function probeRefWhy(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<{ presence: Presence; why: string | null }> {
+    const why = { why: null as string | null };
+    const res = await registryFetch(ref, `manifests/${encodeURIComponent(parseRef(ref).tag)}`, 'HEAD', ACCEPT, env, timeoutMs, why);
+    if (typeof res === 'string') { return { presence: res, why: why.why }; }
+    if (res.status === 200) { return { presence: 'present', why: null }; }
+    if (res.status === 404) { return { presence: 'missing', why: null }; }
+    if (res.status >= 500 || res.status === 429) { return { presence: 'unreachable', why: `answers ${res.status} ${res.statusText}`.trim() }; }
+    return { presence: 'unknown', why: `answers ${res.status}` };
 }
 
 /** The digest the registry gives the manifest of `ref` (what a pull of the tag gets), or null. */

@@ -62,6 +62,8 @@ export interface RunState {
     plan: Plan | null;
     /** Registry answers for cache and image refs, asked early (runner/discover.ts). */
     presence: Map<string, Presence>;
+    /** Why a registry host could not be used, in words (`answers 500 ...`, `refuses connections`). */
+    hostTrouble: Map<string, string>;
     /** Cache refs known not to exist or not readable: never handed to docker. */
     missing: Set<string>;
     /** Registry refs known to exist. */
@@ -93,7 +95,7 @@ export function newState(docker: Docker, req: RunRequest, io: RunnerIO): RunStat
     return {
         docker, req, io, startedAt: new Date(),
         engine: null, decision: null, options: null, plan: null,
-        presence: new Map(), missing: new Set(), remotePresent: new Set(), deadHosts: new Map(), tarballLoaded: false,
+        presence: new Map(), hostTrouble: new Map(), missing: new Set(), remotePresent: new Set(), deadHosts: new Map(), tarballLoaded: false,
         fingerprinting: null, inputs: null, labelArgs: [], skipped: false,
         results: [], code: EXIT.ok, failedIndex: null, pushBroken: null, message: '',
         say: (s) => { io.stdout.write(s + '\n'); },
@@ -111,10 +113,23 @@ export function lastLine(output: string): string {
     return output.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-1)[0] ?? '';
 }
 
+/**
+ * docker's registry error, short enough for one line: no "ERROR: failed to solve:" prefix, no
+ * upload URLs with their state tokens, and the cause in words when it is a broken connection.
+ */
+export function shortRegistryError(output: string): string {
+    let line = lastLine(output.split('\n').filter((l) => /error|failed|denied|unauthorized|status/i.test(l)).join('\n')) || lastLine(output);
+    line = line.replace(/^(?:ERROR: )?(?:failed to solve: )?/, '');
+    line = line.replace(/(?:Put|Patch|Post|Head|Get) "?https?:\/\/[^\s"]+"?/g, (m) => m.replace(/\?[^"\s]*/, '').replace(/\/v2\/[^"]*\/(blobs|manifests)\/[^"]*/, '/v2/.../$1/...'));
+    if (/: EOF$|connection reset|broken pipe|unexpected EOF/i.test(line)) { line += ' (the registry dropped the connection)'; }
+    return line.length > 300 ? line.slice(0, 297) + '...' : line;
+}
+
 /** Why a pull or push failed, in words, from docker's output. */
 export function classifyRegistryError(output: string): 'auth' | 'missing' | 'unreachable' | 'other' {
-    const o = output.toLowerCase();
-    if (/unauthorized|authentication required|no basic auth credentials|denied|403 forbidden|401/.test(o)) { return 'auth'; }
+    // The lines that say what went wrong (a digest's hex can hold "401").
+    const o = output.split('\n').filter((l) => /error|denied|unauthorized|failed|refused|not found|unknown|status/i.test(l)).join('\n').toLowerCase().replace(/sha256:[0-9a-f]{64}/g, 'sha256:…');
+    if (/unauthorized|authentication required|no basic auth credentials|access to the resource is denied|denied:|\b403 forbidden\b|\b401\b/.test(o)) { return 'auth'; }
     if (/not found|manifest unknown|does not exist/.test(o)) { return 'missing'; }
     if (/connection refused|no such host|i\/o timeout|dial tcp|server misbehaving|connection reset|tls handshake/.test(o)) { return 'unreachable'; }
     return 'other';
