@@ -19,6 +19,7 @@ import {
     withDockerPath,
     type BuildRequest,
 } from './buildTask';
+import type { BuildReports } from './buildReports';
 import { listStages, type StageItem } from './stages';
 
 export const TASK_TYPE = 'stagecraft';
@@ -56,8 +57,11 @@ function toUri(value: unknown): vscode.Uri | null {
     return null;
 }
 
-/** Makes the task for one stage; pure apart from reading settings and probing the file system. */
-export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, stageIndex: number, stageName: string | null): vscode.Task {
+/**
+ * Makes the task for one stage; pure apart from reading settings and probing the file system.
+ * `reportFile`: where the CLI writes its build report (`--report`).
+ */
+export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, stageIndex: number, stageName: string | null, reportFile: string | null = null): vscode.Task {
     const folder = vscode.workspace.getWorkspaceFolder(dockerfile);
     const config = vscode.workspace.getConfiguration('stagecraft', dockerfile);
     const platformInfo = config.inspect<string>('platform');
@@ -75,6 +79,7 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
         push: config.get<boolean>('build.push') === true,
         buildArgs: config.get<Record<string, string>>('buildArgs') ?? {},
         platform,
+        report: reportFile,
     };
     const cliScript = chooseCliScript(extensionPath, fileExists, config.get<string>('build.cliPath'));
     const runtime = chooseNodeRuntime(findOnPath('node', process.env.PATH, fileExists), process.execPath);
@@ -127,19 +132,21 @@ async function pickStage(document: vscode.TextDocument): Promise<StageItem | und
     return picked?.stage;
 }
 
-function isDockerfileDocument(document: vscode.TextDocument): boolean {
+export function isDockerfileDocument(document: vscode.TextDocument): boolean {
     if (document.languageId === 'dockerfile') return true;
     const base = document.uri.path.split('/').pop() ?? '';
     return /^(Dockerfile|Containerfile)$|\.Dockerfile$|^Dockerfile\./i.test(base);
 }
 
 /**
- * The command. From a code lens: `(uri, stageIndex, stageName)`. From the palette: no arguments,
- * the stage is picked from the active Dockerfile. Resolves to the started task execution, or
- * undefined when nothing was started (untrusted workspace, no Dockerfile, cancelled).
+ * The command. From a code lens or the stage graph: `(uri, stageIndex, stageName)`. From the
+ * palette: no arguments, the stage is picked from the active Dockerfile. Resolves to the started
+ * task execution, or undefined when nothing was started (untrusted workspace, no Dockerfile,
+ * cancelled). With `reports`, the build writes a report that `reports` reads when it ends.
  */
 export async function buildStageCommand(
     extensionPath: string,
+    reports: BuildReports | null,
     uriArg?: unknown,
     stageIndexArg?: unknown,
     stageNameArg?: unknown,
@@ -172,7 +179,10 @@ export async function buildStageCommand(
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
     if (document?.isDirty) await document.save();
-    return vscode.tasks.executeTask(makeBuildTask(extensionPath, uri, stageIndex, stageName));
+    const reportFile = reports ? (await reports.prepare(uri)).fsPath : null;
+    const execution = await vscode.tasks.executeTask(makeBuildTask(extensionPath, uri, stageIndex, stageName, reportFile));
+    reports?.track(execution, uri, stageIndex);
+    return execution;
 }
 
 /** Resolves `stagecraft` tasks written in tasks.json; contributes no task of its own. */

@@ -7,11 +7,12 @@ import * as path from 'path';
 import { analyze } from '../analysis';
 import { parseReport } from '../common/report';
 import { defaultSettings } from '../common/settings';
-import { provideDiagnostics } from '../features/diagnostics';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { provideStageGraph } from '../features/stageGraph';
 import { toDot } from '../graph/dot';
 import { renderSvg } from '../graph/layout';
 import { toMermaid } from '../graph/mermaid';
-import { stageDiagnostics, stageGraph, withReport } from '../graph/build';
+import { withReport } from '../graph/build';
 import type { StageGraph } from '../graph/model';
 import { readDockerfile } from './analyze';
 import { type CliIO, UsageError, parseArgs, parseBuildArgs } from './io';
@@ -40,8 +41,7 @@ export function graphOf(text: string, opts: { target?: string; buildArgs: Record
     for (const p of analysis.problems) {
         if (p.code === 'bad-platform' || p.code === 'unknown-target' || p.code === 'no-stages') throw new UsageError(p.message);
     }
-    const diagnostics = provideDiagnostics(null as never, analysis, defaultSettings());
-    return stageGraph(analysis, stageDiagnostics(diagnostics));
+    return provideStageGraph(TextDocument.create('file:///Dockerfile', 'dockerfile', 1, text), analysis, defaultSettings()).graph;
 }
 
 function readReport(file: string, cwd: string) {
