@@ -5,6 +5,7 @@
  * This file reads the settings and the world; the command line itself is made by the pure
  * helpers in buildTask.ts.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
@@ -81,9 +82,7 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
         platform,
         report: reportFile,
     };
-    const cliScript = chooseCliScript(extensionPath, fileExists, config.get<string>('build.cliPath'));
-    const runtime = chooseNodeRuntime(findOnPath('node', process.env.PATH, fileExists), process.execPath);
-    const proc = buildProcess(cliScript, runtime, buildCliArgs(request));
+    const proc = cliProcess(extensionPath, dockerfile, buildCliArgs(request));
     const definition: StagecraftTaskDefinition = {
         type: TASK_TYPE,
         file: dockerfile.fsPath,
@@ -109,6 +108,35 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
     };
     task.group = vscode.TaskGroup.Build;
     return task;
+}
+
+/** The CLI process for `args`, as the build task runs it (the configured or bundled CLI, under node). */
+function cliProcess(extensionPath: string, dockerfile: vscode.Uri, args: string[]) {
+    const config = vscode.workspace.getConfiguration('stagecraft', dockerfile);
+    const cliScript = chooseCliScript(extensionPath, fileExists, config.get<string>('build.cliPath'));
+    const runtime = chooseNodeRuntime(findOnPath('node', process.env.PATH, fileExists), process.execPath);
+    return buildProcess(cliScript, runtime, args);
+}
+
+const reportSupport = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the CLI the build would run writes build reports (`build --help` lists `--report`); asked
+ * once per CLI. A `stagecraft.build.cliPath` of an older CLI would refuse the option (exit 2), so
+ * such a build runs without a report instead.
+ */
+export function cliWritesReports(extensionPath: string, dockerfile: vscode.Uri): Promise<boolean> {
+    const proc = cliProcess(extensionPath, dockerfile, ['build', '--help']);
+    const key = [proc.command, ...proc.args].join('\0');
+    let known = reportSupport.get(key);
+    if (!known) {
+        known = new Promise<boolean>((resolve) => {
+            execFile(proc.command, proc.args, { env: { ...process.env, ...proc.env }, timeout: 15000 }, (_error, stdout) =>
+                resolve(/--report\b/.test(String(stdout))));
+        });
+        reportSupport.set(key, known);
+    }
+    return known;
 }
 
 /** Lets the user pick a stage of a Dockerfile. */
@@ -179,9 +207,11 @@ export async function buildStageCommand(
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
     if (document?.isDirty) await document.save();
-    const reportFile = reports ? (await reports.prepare(uri)).fsPath : null;
+    // The last report goes first: it is never shown for this build.
+    const prepared = reports ? (await reports.prepare(uri)).fsPath : null;
+    const reportFile = prepared && await cliWritesReports(extensionPath, uri) ? prepared : null;
     const execution = await vscode.tasks.executeTask(makeBuildTask(extensionPath, uri, stageIndex, stageName, reportFile));
-    reports?.track(execution, uri, stageIndex);
+    reports?.track(execution, uri, stageIndex, reportFile !== null);
     return execution;
 }
 

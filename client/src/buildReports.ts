@@ -56,8 +56,11 @@ export class BuildReports implements vscode.Disposable {
         return [...(this.running.get(dockerfile.toString()) ?? [])];
     }
 
-    /** Follows a started build task: running until its process ends, then its report is read. */
-    track(execution: vscode.TaskExecution, dockerfile: vscode.Uri, stageIndex: number): void {
+    /**
+     * Follows a started build task: running until its process ends, then its report is read.
+     * `expectReport`: the build was given `--report` (an older CLI is not).
+     */
+    track(execution: vscode.TaskExecution, dockerfile: vscode.Uri, stageIndex: number, expectReport: boolean): void {
         const key = dockerfile.toString();
         const stages = this.running.get(key) ?? new Set<number>();
         stages.add(stageIndex);
@@ -67,10 +70,10 @@ export class BuildReports implements vscode.Disposable {
             sub.dispose();
             stages.delete(stageIndex);
             if (stages.size === 0) this.running.delete(key);
-            const { report, problem } = await this.latest(dockerfile);
+            const { report, problem } = expectReport ? await this.latest(dockerfile) : { report: null, problem: null };
             this.emitter.fire({
                 dockerfile, report,
-                problem: report ? null : problem ?? `the build ended (exit ${exitCode ?? '?'}) without a report`,
+                problem: report || !expectReport ? null : problem ?? `the build ended (exit ${exitCode ?? '?'}) without a report`,
             });
         };
         const sub = vscode.tasks.onDidEndTaskProcess((e) => {

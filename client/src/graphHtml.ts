@@ -90,7 +90,7 @@ body.vscode-high-contrast #canvas g.node > path, body.vscode-high-contrast #canv
 body.vscode-high-contrast #canvas g.node.unneeded, body.vscode-high-contrast #canvas g.edge.unneeded { opacity: .75; }
 #message { position: absolute; top: 40%; left: 0; right: 0; text-align: center; color: var(--vscode-descriptionForeground); }
 #message[hidden] { display: none; }
-#card { position: fixed; z-index: 3; max-width: 460px; max-height: 70vh; overflow: auto; padding: 4px 10px;
+#card { position: fixed; z-index: 3; pointer-events: none; max-width: 460px; max-height: 70vh; overflow: auto; padding: 4px 10px;
   color: var(--vscode-editorHoverWidget-foreground); background: var(--vscode-editorHoverWidget-background);
   border: 1px solid var(--vscode-editorHoverWidget-border); box-shadow: 0 2px 8px var(--vscode-widget-shadow); }
 #card[hidden] { display: none; }

@@ -158,7 +158,7 @@ async function draw(m: Extract<ToView, { type: 'graph' }>): Promise<void> {
 // ---- the pointer: click (not a drag) selects and reveals; resting on a stage shows its card ----
 
 let down: { x: number; y: number } | null = null;
-canvas.addEventListener('pointerdown', (e) => { down = { x: e.clientX, y: e.clientY }; });
+canvas.addEventListener('pointerdown', (e) => { down = { x: e.clientX, y: e.clientY }; }, { capture: true });
 canvas.addEventListener('click', (e) => {
     const moved = down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4;
     down = null;
@@ -200,8 +200,8 @@ canvas.addEventListener('pointerout', (e) => {
     clearTimeout(cardTimer);
     hideTimer = setTimeout(hideCard, 250);
 });
-card.addEventListener('pointerenter', () => clearTimeout(hideTimer));
-card.addEventListener('pointerleave', () => { hideTimer = setTimeout(hideCard, 250); });
+// The card never takes the pointer (it would cover the next node); a press anywhere puts it away.
+viewport.addEventListener('pointerdown', () => { clearTimeout(cardTimer); hideCard(); });
 
 function showCard(index: number, html: string): void {
     if (index !== cardFor) return;

@@ -138,7 +138,7 @@ export function toDot(graph: StageGraph): string {
     out.push(`  edge [arrowsize=0.7, penwidth=1.2];`);
     if (graph.images.length) {
         out.push(`  subgraph images {`);
-        out.push(`    node [style="rounded,filled", fontsize=9, height=0.3, margin="0.08,0.03", color=${quote(c('imageBorder'))}, fillcolor=${quote(c('imageFill'))}, fontcolor=${quote(c('imageText'))}];`);
+        out.push(`    node [style="rounded,filled", fontsize=9, height=0.3, margin="0.14,0.03", color=${quote(c('imageBorder'))}, fillcolor=${quote(c('imageFill'))}, fontcolor=${quote(c('imageText'))}];`);
         graph.images.forEach((node, i) => out.push('  ' + imageStatement(node, i)));
         out.push('  }');
     }
