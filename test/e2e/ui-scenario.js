@@ -13,8 +13,9 @@
 //   7. "Split heavy step into its own stage" from the light bulb adds the new stage to the file
 //   8. the editor-title button "Show Stage Graph" opens the graph beside the editor: a node per stage
 //   9. clicking a node puts the cursor on its FROM line
-//  10. renaming a stage in the text renames its node (the view keeps its zoom)
-//  11. "Build with cache" on a selected node builds it; the node shows the result
+//  10. resting the pointer on a node shows its stage card
+//  11. renaming a stage in the text renames its node (the view keeps its zoom)
+//  12. "Build with cache" on a selected node builds it; the node shows the result
 const fs = require('node:fs');
 const path = require('node:path');
 const wb = require('./lib/workbench');
@@ -201,6 +202,18 @@ async function graphSteps({ page, file, step }) {
       return new RegExp(`^Ln ${fromLine}, Col 1\\b`).test(t) ? t : null;
     }, { timeout: 20000, message: `the cursor on line ${fromLine}` });
     return at;
+  });
+  await step('resting the pointer on the "deps" node shows its stage card', async () => {
+    const box = await node('deps').boundingBox();
+    const frame = await page.locator('iframe.webview.ready').boundingBox();
+    if (!box || !frame) throw new Error('the deps node is not on screen');
+    await node('deps').hover();
+    const text = await wb.poll(async () => {
+      const c = graph().locator('#card:not([hidden])');
+      return (await c.count()) ? (await c.innerText()).trim() : null;
+    }, { timeout: 20000, message: 'the stage card' });
+    if (!/Stage deps/.test(text) || !/split-step/.test(text)) throw new Error(`the card says: ${text}`);
+    return JSON.stringify(text.split('\n').slice(0, 3).join(' | '));
   });
   await step('renaming the "test" stage in the text renames its node', async () => {
     const line = lineOf(file, 'FROM build AS test');

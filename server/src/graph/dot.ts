@@ -59,7 +59,7 @@ export function stageTooltip(node: StageNode): string {
     return parts.join('; ');
 }
 
-function stageLabel(node: StageNode): string {
+function nodeLabel(node: StageNode): string {
     const faded = node.role === 'unneeded';
     const worst = worstProblem(node);
     const mark = worst === 'error' ? `<FONT COLOR="${c('error')}">✖ </FONT>` : worst === 'warning' ? `<FONT COLOR="${c('warning')}">⚠ </FONT>` : '';
@@ -86,7 +86,7 @@ function stageStatement(node: StageNode): string {
     const attrs: string[] = [
         `id=${quote(`stage-${node.index}`)}`,
         `class=${quote(classes.join(' '))}`,
-        `label=${stageLabel(node)}`,
+        `label=${nodeLabel(node)}`,
         `tooltip=${quote(stageTooltip(node))}`,
         `color=${quote(c(border))}`,
         `fillcolor=${quote(c(node.role === 'unneeded' ? 'unneededFill' : 'stageFill'))}`,
