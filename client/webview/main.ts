@@ -184,24 +184,39 @@ function hideCard(): void {
     cardFor = null;
 }
 
-canvas.addEventListener('pointerover', (e) => {
+/** The stage a card is on its way for (the pointer rests on it). */
+let pending: number | null = null;
+
+// On every move, not only on entering a node: after a click (which puts the card away) the pointer
+// may rest on the same node, and the card comes back.
+canvas.addEventListener('pointermove', (e) => {
     const index = stageIndexOf(e.target as Element);
-    if (index === null) return;
+    if (index === null) {
+        if (pending !== null || cardFor !== null) {
+            clearTimeout(cardTimer);
+            pending = null;
+            clearTimeout(hideTimer);
+            hideTimer = setTimeout(hideCard, 250);
+        }
+        return;
+    }
     clearTimeout(hideTimer);
-    if (index === cardFor) return;
+    if (index === cardFor || index === pending) return;
     clearTimeout(cardTimer);
+    pending = index;
     cardTimer = setTimeout(() => {
+        pending = null;
         cardFor = index;
         post({ type: 'card', index });
     }, 300);
 });
-canvas.addEventListener('pointerout', (e) => {
-    if (stageIndexOf(e.target as Element) === null) return;
+viewport.addEventListener('pointerleave', () => {
     clearTimeout(cardTimer);
+    pending = null;
     hideTimer = setTimeout(hideCard, 250);
 });
 // The card never takes the pointer (it would cover the next node); a press anywhere puts it away.
-viewport.addEventListener('pointerdown', () => { clearTimeout(cardTimer); hideCard(); });
+viewport.addEventListener('pointerdown', () => { clearTimeout(cardTimer); pending = null; hideCard(); });
 
 function showCard(index: number, html: string): void {
     if (index !== cardFor) return;
@@ -211,8 +226,20 @@ function showCard(index: number, html: string): void {
     card.hidden = false;
     const box = el.getBoundingClientRect();
     const room = viewport.getBoundingClientRect();
-    const left = box.right + 8 + card.offsetWidth <= room.right ? box.right + 8 : Math.max(room.left + 4, box.left - 8 - card.offsetWidth);
-    const top = Math.min(Math.max(room.top + 4, box.top), Math.max(room.top + 4, room.bottom - card.offsetHeight - 4));
+    const w = card.offsetWidth;
+    const h = card.offsetHeight;
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(lo, v), Math.max(lo, hi));
+    let left: number;
+    let top: number;
+    if (box.right + 8 + w <= room.right || box.left - 8 - w >= room.left) {
+        // beside the node, right if it fits, else left
+        left = box.right + 8 + w <= room.right ? box.right + 8 : box.left - 8 - w;
+        top = clamp(box.top, room.top + 4, room.bottom - h - 4);
+    } else {
+        // no room beside it: below the node, else above; never over it when either fits
+        left = clamp(box.left, room.left + 4, room.right - w - 4);
+        top = box.bottom + 8 + h <= room.bottom ? box.bottom + 8 : box.top - 8 - h >= room.top ? box.top - 8 - h : clamp(box.bottom + 8, room.top + 4, room.bottom - h - 4);
+    }
     card.style.left = `${left}px`;
     card.style.top = `${top}px`;
 }

@@ -204,10 +204,10 @@ async function graphSteps({ page, file, step }) {
     return at;
   });
   await step('resting the pointer on the "deps" node shows its stage card', async () => {
+    // two points inside the node: the pointer moves over it (after the click it already rests there)
     const box = await node('deps').boundingBox();
-    const frame = await page.locator('iframe.webview.ready').boundingBox();
-    if (!box || !frame) throw new Error('the deps node is not on screen');
-    await node('deps').hover();
+    await node('deps').hover({ position: { x: box.width / 2 - 6, y: box.height / 2 } });
+    await node('deps').hover({ position: { x: box.width / 2 + 6, y: box.height / 2 } });
     const text = await wb.poll(async () => {
       const c = graph().locator('#card:not([hidden])');
       return (await c.count()) ? (await c.innerText()).trim() : null;
