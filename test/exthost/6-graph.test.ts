@@ -57,8 +57,9 @@ suite('stage graph view', () => {
         const editor = await open(uri());
         await vscode.commands.executeCommand('stagecraft.showStageGraph');
         const first = await rendered(a, uri(), (r) => r.stages.length === 7, 'the view to draw 7 stages');
-        assert.strictEqual(textOf(first, 2), 'deps #2 · line 18 split-step');
-        assert.match(textOf(first, 6), /^app #6 · line 40 · target$/);
+        // (an earlier suite's build may have left its results after it)
+        assert.match(textOf(first, 2), /^deps #2 · line 18 split-step( (cached|built|partial) · .*)?$/);
+        assert.match(textOf(first, 6), /^app #6 · line 40 · target( not needed)?$/);
         assert.match(textOf(first, 5), /docs/);
         assert.ok(first.ms > 0 && first.ms < 5000, `drawn in ${first.ms} ms`);
         // rename a stage in the text: the node follows, without saving
@@ -102,11 +103,15 @@ suite('stage graph view', () => {
             outcome: 'done', message: 'done', stages,
         };
         const file = a.reports.fileFor(uri());
+        // the lens build of an earlier suite left its real report: start without one
+        await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+        a.graphView.refresh(0);
+        await rendered(a, uri(), (x) => !/cached|built/.test(textOf(x, 2)), 'no results without a report');
         await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
         await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(report)));
         try {
             a.graphView.refresh(0);
-            const r = await rendered(a, uri(), (x) => /cached/.test(textOf(x, 2)), 'results on the nodes');
+            const r = await rendered(a, uri(), (x) => /cached · 1\.3 s/.test(textOf(x, 2)), 'results on the nodes');
             assert.match(textOf(r, 2), /cached · 1\.3 s · 4\.5 MB$/);
             assert.match(textOf(r, 4), /built · 1\.3 s · 4\.5 MB$/);
             assert.match(textOf(r, 5), /not needed$/);
@@ -136,11 +141,7 @@ suite('stage graph view', () => {
         assert.strictEqual(code, 0, `stagecraft build exited with ${code}`);
         assert.deepStrictEqual(args.slice(1, 6), ['build', '-f', uri().fsPath, '--target', 'deps']);
         const reportAt = args.indexOf('--report');
-        if (reportAt < 0) {
-            // The CLI in this package has no --report yet: the build ran, no result to show.
-            console.log('STAGECRAFT-NOTE the bundled CLI writes no build report (no --report): results not checked');
-            return;
-        }
+        assert.ok(reportAt > 0, `the build writes a report: ${args.join(' ')}`);
         assert.strictEqual(args[reportAt + 1], a.reports.fileFor(uri()).fsPath);
         const r = await rendered(a, uri(), (x) => /\b(cached|built|partial)\b/.test(textOf(x, 2)), 'the build result on the deps node');
         assert.match(textOf(r, 5), /not needed/);
