@@ -2,6 +2,7 @@
 //   client/src/extension.ts -> dist/extension.js  (the manifest's "main"; `vscode` stays external)
 //   server/src/lsp/server.ts -> dist/server.js     (the language server; the client starts it over IPC)
 //   server/src/cli/main.ts   -> dist/cli.js        (`stagecraft` CLI; the "Build with cache" task runs it)
+//   client/webview/main.ts   -> dist/graphView.js  (the stage graph view's script: a browser bundle, Graphviz inside)
 // Usage: node scripts/bundle.mjs [--watch] [--sourcemap]
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -22,6 +23,8 @@ export const entries = [
     in: 'server/src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node',
     footer: 'if (require.main === module) module.exports.main(process.argv.slice(2)).then((c) => { process.exitCode = c; });',
   },
+  // The webview's script runs in the browser page of the view (desktop and code-server alike).
+  { in: 'client/webview/main.ts', out: 'graphView', browser: true },
 ];
 
 const missing = entries.filter((e) => !fs.existsSync(path.join(root, e.in)));
@@ -64,6 +67,7 @@ for (const e of entries.filter((x) => !missing.includes(x))) {
     outdir: dist,
     banner: e.banner ? { js: e.banner } : undefined,
     footer: e.footer ? { js: e.footer } : undefined,
+    ...(e.browser ? { platform: 'browser', format: 'iife', target: 'chrome114', external: [] } : {}),
   };
   if (watch) {
     const ctx = await esbuild.context(options);

@@ -24,7 +24,7 @@ list=$(unzip -Z1 "$out" 2>/dev/null || node -e '
   const b=require("fs").readFileSync(process.argv[1]);let i=b.length-22;while(b.readUInt32LE(i)!==0x06054b50)i--;
   let p=b.readUInt32LE(i+16);const n=b.readUInt16LE(i+10);for(let k=0;k<n;k++){const l=b.readUInt16LE(p+28),x=b.readUInt16LE(p+30),c=b.readUInt16LE(p+32);
   console.log(b.toString("utf8",p+46,p+46+l));p+=46+l+x+c}' "$out")
-for f in extension/package.json extension/dist/extension.js extension/dist/server.js extension/dist/cli.js; do
+for f in extension/package.json extension/dist/extension.js extension/dist/server.js extension/dist/cli.js extension/dist/graphView.js; do
   grep -qx "$f" <<<"$list" && continue
   echo "package: $f missing from $out" >&2
   [ "${STAGECRAFT_BUNDLE_ALLOW_MISSING:-}" = 1 ] || exit 1

@@ -5,6 +5,7 @@
  * This file reads the settings and the world; the command line itself is made by the pure
  * helpers in buildTask.ts.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
@@ -19,6 +20,7 @@ import {
     withDockerPath,
     type BuildRequest,
 } from './buildTask';
+import type { BuildReports } from './buildReports';
 import { listStages, type StageItem } from './stages';
 
 export const TASK_TYPE = 'stagecraft';
@@ -56,8 +58,11 @@ function toUri(value: unknown): vscode.Uri | null {
     return null;
 }
 
-/** Makes the task for one stage; pure apart from reading settings and probing the file system. */
-export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, stageIndex: number, stageName: string | null): vscode.Task {
+/**
+ * Makes the task for one stage; pure apart from reading settings and probing the file system.
+ * `reportFile`: where the CLI writes its build report (`--report`).
+ */
+export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, stageIndex: number, stageName: string | null, reportFile: string | null = null): vscode.Task {
     const folder = vscode.workspace.getWorkspaceFolder(dockerfile);
     const config = vscode.workspace.getConfiguration('stagecraft', dockerfile);
     const platformInfo = config.inspect<string>('platform');
@@ -75,10 +80,9 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
         push: config.get<boolean>('build.push') === true,
         buildArgs: config.get<Record<string, string>>('buildArgs') ?? {},
         platform,
+        report: reportFile,
     };
-    const cliScript = chooseCliScript(extensionPath, fileExists, config.get<string>('build.cliPath'));
-    const runtime = chooseNodeRuntime(findOnPath('node', process.env.PATH, fileExists), process.execPath);
-    const proc = buildProcess(cliScript, runtime, buildCliArgs(request));
+    const proc = cliProcess(extensionPath, dockerfile, buildCliArgs(request));
     const definition: StagecraftTaskDefinition = {
         type: TASK_TYPE,
         file: dockerfile.fsPath,
@@ -106,6 +110,35 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
     return task;
 }
 
+/** The CLI process for `args`, as the build task runs it (the configured or bundled CLI, under node). */
+function cliProcess(extensionPath: string, dockerfile: vscode.Uri, args: string[]) {
+    const config = vscode.workspace.getConfiguration('stagecraft', dockerfile);
+    const cliScript = chooseCliScript(extensionPath, fileExists, config.get<string>('build.cliPath'));
+    const runtime = chooseNodeRuntime(findOnPath('node', process.env.PATH, fileExists), process.execPath);
+    return buildProcess(cliScript, runtime, args);
+}
+
+const reportSupport = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the CLI the build would run writes build reports (`build --help` lists `--report`); asked
+ * once per CLI. A `stagecraft.build.cliPath` of an older CLI would refuse the option (exit 2), so
+ * such a build runs without a report instead.
+ */
+export function cliWritesReports(extensionPath: string, dockerfile: vscode.Uri): Promise<boolean> {
+    const proc = cliProcess(extensionPath, dockerfile, ['build', '--help']);
+    const key = [proc.command, ...proc.args].join('\0');
+    let known = reportSupport.get(key);
+    if (!known) {
+        known = new Promise<boolean>((resolve) => {
+            execFile(proc.command, proc.args, { env: { ...process.env, ...proc.env }, timeout: 15000 }, (_error, stdout) =>
+                resolve(/--report\b/.test(String(stdout))));
+        });
+        reportSupport.set(key, known);
+    }
+    return known;
+}
+
 /** Lets the user pick a stage of a Dockerfile. */
 async function pickStage(document: vscode.TextDocument): Promise<StageItem | undefined> {
     const stages = listStages(document.getText());
@@ -127,19 +160,21 @@ async function pickStage(document: vscode.TextDocument): Promise<StageItem | und
     return picked?.stage;
 }
 
-function isDockerfileDocument(document: vscode.TextDocument): boolean {
+export function isDockerfileDocument(document: vscode.TextDocument): boolean {
     if (document.languageId === 'dockerfile') return true;
     const base = document.uri.path.split('/').pop() ?? '';
     return /^(Dockerfile|Containerfile)$|\.Dockerfile$|^Dockerfile\./i.test(base);
 }
 
 /**
- * The command. From a code lens: `(uri, stageIndex, stageName)`. From the palette: no arguments,
- * the stage is picked from the active Dockerfile. Resolves to the started task execution, or
- * undefined when nothing was started (untrusted workspace, no Dockerfile, cancelled).
+ * The command. From a code lens or the stage graph: `(uri, stageIndex, stageName)`. From the
+ * palette: no arguments, the stage is picked from the active Dockerfile. Resolves to the started
+ * task execution, or undefined when nothing was started (untrusted workspace, no Dockerfile,
+ * cancelled). With `reports`, the build writes a report that `reports` reads when it ends.
  */
 export async function buildStageCommand(
     extensionPath: string,
+    reports: BuildReports | null,
     uriArg?: unknown,
     stageIndexArg?: unknown,
     stageNameArg?: unknown,
@@ -172,7 +207,12 @@ export async function buildStageCommand(
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
     if (document?.isDirty) await document.save();
-    return vscode.tasks.executeTask(makeBuildTask(extensionPath, uri, stageIndex, stageName));
+    // The last report goes first: it is never shown for this build.
+    const prepared = reports ? (await reports.prepare(uri)).fsPath : null;
+    const reportFile = prepared && await cliWritesReports(extensionPath, uri) ? prepared : null;
+    const execution = await vscode.tasks.executeTask(makeBuildTask(extensionPath, uri, stageIndex, stageName, reportFile));
+    reports?.track(execution, uri, stageIndex, reportFile !== null);
+    return execution;
 }
 
 /** Resolves `stagecraft` tasks written in tasks.json; contributes no task of its own. */

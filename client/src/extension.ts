@@ -14,6 +14,8 @@ import {
 } from 'vscode-languageclient/node';
 import { Commands, LANGUAGE_ID, SETTINGS_SECTION, type StagecraftInitializationOptions } from '../../server/src/common/protocol';
 import { buildStageCommand, StagecraftTaskProvider, TASK_TYPE } from './buildCommand';
+import { BuildReports } from './buildReports';
+import { SHOW_GRAPH_COMMAND, StageGraphView } from './graphView';
 import { chooseServerModule, hasOtherDockerExtension } from './clientConfig';
 import { listStages } from './stages';
 
@@ -25,6 +27,10 @@ export interface StagecraftApi {
     /** What the server was last told in `initializationOptions.otherDockerExtension`. */
     otherDockerExtension(): boolean;
     restartServer(): Promise<void>;
+    /** The stage graph view (for the tests: what it last drew). */
+    graphView: StageGraphView;
+    /** The build reports of builds started from the editor. */
+    reports: BuildReports;
 }
 
 /** The documents the server serves: the `dockerfile` language, and Dockerfile names in any language mode. */
@@ -73,6 +79,12 @@ export function activate(context: vscode.ExtensionContext): StagecraftApi {
         void vscode.window.showErrorMessage(`Stagecraft: the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
     });
 
+    // Build reports go to the workspace's storage (the global one without a workspace).
+    const reports = new BuildReports(context.storageUri ?? context.globalStorageUri);
+    const buildStage = (uri?: unknown, stageIndex?: unknown, stageName?: unknown) =>
+        buildStageCommand(context.extensionPath, reports, uri, stageIndex, stageName);
+    const graphView = new StageGraphView(context.extensionUri, languageClient, reports, buildStage);
+
     const restartServer = async (): Promise<void> => {
         otherDockerExtension = detectOtherDockerExtension();
         if (languageClient.isRunning()) await languageClient.restart();
@@ -81,9 +93,10 @@ export function activate(context: vscode.ExtensionContext): StagecraftApi {
 
     context.subscriptions.push(
         languageClient,
-        vscode.commands.registerCommand(Commands.buildStage, (uri?: unknown, stageIndex?: unknown, stageName?: unknown) =>
-            buildStageCommand(context.extensionPath, uri, stageIndex, stageName),
-        ),
+        reports,
+        graphView,
+        vscode.commands.registerCommand(Commands.buildStage, buildStage),
+        vscode.commands.registerCommand(SHOW_GRAPH_COMMAND, (uri?: unknown) => graphView.show(uri instanceof vscode.Uri ? uri : undefined)),
         vscode.commands.registerCommand(Commands.showStage, (uri?: unknown, stageIndex?: unknown) => showStage(uri, stageIndex)),
         vscode.commands.registerCommand(RESTART_SERVER_COMMAND, restartServer),
         vscode.tasks.registerTaskProvider(TASK_TYPE, new StagecraftTaskProvider(context.extensionPath)),
@@ -101,6 +114,8 @@ export function activate(context: vscode.ExtensionContext): StagecraftApi {
         ready,
         otherDockerExtension: () => otherDockerExtension,
         restartServer,
+        graphView,
+        reports,
     };
 }
 

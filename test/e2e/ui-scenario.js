@@ -11,6 +11,11 @@
 //   5. "Build with cache" on the `test` stage runs a real Docker build in the terminal; its summary shows
 //   6. the Problems panel lists the heavy-step-after-broad-COPY diagnostic
 //   7. "Split heavy step into its own stage" from the light bulb adds the new stage to the file
+//   8. the editor-title button "Show Stage Graph" opens the graph beside the editor: a node per stage
+//   9. clicking a node puts the cursor on its FROM line
+//  10. resting the pointer on a node shows its stage card
+//  11. renaming a stage in the text renames its node (the view keeps its zoom)
+//  12. "Build with cache" on a selected node builds it; the node shows the result
 const fs = require('node:fs');
 const path = require('node:path');
 const wb = require('./lib/workbench');
@@ -166,9 +171,80 @@ async function runScenario({ page, url, workspace, shots, log = console.log, ste
       await wb.poll(async () => !(await wb.problemRows(page)).some((x) => EXPECT.problem.test(x)), { message: 'the warning to leave the Problems panel' });
       return JSON.stringify(added);
     });
+    await graphSteps({ page, file, step });
   } catch { /* recorded in results */ }
   if (pageErrors.length) log(`       (page errors: ${pageErrors.length}; first: ${pageErrors[0].slice(0, 200)})`);
   return results;
+}
+
+/** The stage graph view: open it, click, rename, build from a node. */
+async function graphSteps({ page, file, step }) {
+  const graph = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const node = (label) => graph().locator('g.node.stage', { has: graph().locator('text', { hasText: new RegExp(`^${label}$`) }) });
+  const stageCount = () => (fs.readFileSync(file, 'utf8').match(/^FROM /gim) || []).length;
+  await step('"Show Stage Graph" (editor title) opens the graph beside the editor', async () => {
+    await wb.focusEditor(page);
+    await page.locator('.editor-actions .action-label[aria-label^="Show Stage Graph"]').first().click();
+    await graph().locator('g.node.stage').first().waitFor({ timeout: 60000 });
+    const n = await wb.poll(async () => { const c = await graph().locator('g.node.stage').count(); return c === stageCount() ? c : null; }, { message: `${stageCount()} stage nodes` });
+    if ((await graph().locator('g.node.stage.target').count()) !== 1) throw new Error('no node is marked as the target');
+    if ((await graph().locator('g.node.stage.unneeded').count()) < 1) throw new Error('no unneeded stage is faded');
+    if ((await graph().locator('g.edge.copy').count()) < 1) throw new Error('no COPY --from edge');
+    return `${n} stage nodes, ${await graph().locator('g.node.image').count()} image node(s)`;
+  });
+  await step('clicking the "deps" node puts the cursor on its FROM line', async () => {
+    const fromLine = lineOf(file, 'FROM toolchain AS deps');
+    await wb.goToLine(page, 1);
+    const cursor = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+    await node('deps').click();
+    const at = await wb.poll(async () => {
+      const t = (await cursor.innerText()).trim();
+      return new RegExp(`^Ln ${fromLine}, Col 1\\b`).test(t) ? t : null;
+    }, { timeout: 20000, message: `the cursor on line ${fromLine}` });
+    return at;
+  });
+  await step('resting the pointer on the "deps" node shows its stage card', async () => {
+    // two points inside the node: the pointer moves over it (after the click it already rests there)
+    const box = await node('deps').boundingBox();
+    await node('deps').hover({ position: { x: box.width / 2 - 6, y: box.height / 2 } });
+    await node('deps').hover({ position: { x: box.width / 2 + 6, y: box.height / 2 } });
+    const text = await wb.poll(async () => {
+      const c = graph().locator('#card:not([hidden])');
+      return (await c.count()) ? (await c.innerText()).trim() : null;
+    }, { timeout: 20000, message: 'the stage card' });
+    if (!/Stage deps/.test(text) || !/split-step/.test(text)) throw new Error(`the card says: ${text}`);
+    return JSON.stringify(text.split('\n').slice(0, 3).join(' | '));
+  });
+  await step('renaming the "test" stage in the text renames its node', async () => {
+    const line = lineOf(file, 'FROM build AS test');
+    const zoomBefore = await graph().locator('#canvas').getAttribute('style');
+    await wb.goToLine(page, line, 'FROM build AS test'.length + 1);
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('FROM build AS check');
+    await node('check').waitFor({ timeout: 20000 });
+    if ((await node('test').count()) !== 0) throw new Error('the old name is still drawn');
+    const zoomAfter = await graph().locator('#canvas').getAttribute('style');
+    if (zoomBefore !== zoomAfter) throw new Error(`the view moved: ${zoomBefore} -> ${zoomAfter}`);
+    await page.keyboard.press(`${wb.MOD}+S`);
+    return zoomAfter;
+  });
+  await step('"Build with cache" on the "check" node builds it; the node shows the result', async () => {
+    await node('check').click();
+    const button = graph().locator('#build');
+    await button.waitFor();
+    if (!/check/.test(await button.innerText())) throw new Error(`the toolbar offers ${await button.innerText()}`);
+    await button.click();
+    await graph().locator('g.node.stage.building').first().waitFor({ timeout: 30000 });   // the node shows the build running
+    const text = await wb.poll(async () => {
+      const n = node('check');
+      if (!(await n.count())) return null;
+      const t = (await n.locator('text').allTextContents()).join(' ');
+      return /\b(cached|built|partial)\b/.test(t) ? t : null;
+    }, { timeout: 240000, interval: 500, message: 'a build result on the check node' });
+    const app = (await node('app').locator('text').allTextContents()).join(' ');
+    if (!/not needed/.test(app)) throw new Error(`app (not needed by check) shows: ${app}`);
+    return JSON.stringify(text);
+  });
 }
 
 function slug(s) { return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60); }

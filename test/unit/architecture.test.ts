@@ -38,7 +38,7 @@ describe('architecture invariants (ARCHITECTURE.md)', () => {
             ['fs', 'x', 'child_process', 'net', './b']);
     });
 
-    for (const layer of ['analysis', 'features', 'plan', 'common']) {
+    for (const layer of ['analysis', 'features', 'plan', 'graph', 'common']) {
         it(`server/src/${layer} imports no vscode, LSP connection, child_process, fs or net`, () => {
             const files = sources(path.join(SRC, layer));
             assert.ok(files.length > 0, `no sources in ${layer}`);
@@ -49,7 +49,7 @@ describe('architecture invariants (ARCHITECTURE.md)', () => {
 
     it('the pure layers never import the I/O layers (lsp, runner, cli)', () => {
         const bad: string[] = [];
-        for (const layer of ['analysis', 'features', 'plan', 'common']) {
+        for (const layer of ['analysis', 'features', 'plan', 'graph', 'common']) {
             for (const f of sources(path.join(SRC, layer))) {
                 for (const m of importsOf(fs.readFileSync(f, 'utf8'))) {
                     if (!m.startsWith('.')) { continue; }
@@ -67,5 +67,33 @@ describe('architecture invariants (ARCHITECTURE.md)', () => {
         const text = fs.readFileSync(path.join(SRC, 'runner', 'process.ts'), 'utf8');
         assert.match(text, /shell: false/);
         assert.doesNotMatch(text, /\bexec(Sync)?\(/);
+    });
+});
+
+describe('the stage graph view (ARCHITECTURE.md)', () => {
+    const CLIENT = path.join(SRC, '..', '..', 'client');
+
+    /** Relative modules a file loads at run time (type-only imports are erased). */
+    function runtimeImports(file: string): string[] {
+        const text = fs.readFileSync(file, 'utf8').replace(/^\s*(?:import|export) type\s[^;]*;/gm, '');
+        return importsOf(text).filter((m) => m.startsWith('.'));
+    }
+
+    it('the webview script never loads the analysis or the features: it draws the graph the server sent', () => {
+        const seen = new Set<string>();
+        const queue = [path.join(CLIENT, 'webview', 'main.ts')];
+        while (queue.length) {
+            const file = queue.pop()!;
+            if (seen.has(file)) { continue; }
+            seen.add(file);
+            for (const m of runtimeImports(file)) {
+                const base = path.resolve(path.dirname(file), m);
+                const next = [base + '.ts', path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+                if (next) { queue.push(next); }
+            }
+        }
+        const loaded = [...seen].map((f) => path.relative(path.join(SRC, '..', '..'), f)).sort();
+        assert.ok(loaded.includes('server/src/graph/dot.ts'), loaded.join(', '));
+        assert.deepEqual(loaded.filter((f) => /server\/src\/(analysis|features|lsp|cli|runner|plan)\//.test(f)), []);
     });
 });

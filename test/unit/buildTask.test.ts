@@ -54,6 +54,7 @@ describe('buildCliArgs', () => {
                 push: true,
                 buildArgs: { GO_VERSION: '1.22', EMPTY: '' },
                 platform: 'linux/arm64',
+                report: '/storage/build-reports/0a1b.json',
             },
             argv: [
                 'build', '-f', '/w/app/Dockerfile', '--target', 'deps',
@@ -63,6 +64,7 @@ describe('buildCliArgs', () => {
                 '--build-arg', 'GO_VERSION=1.22',
                 '--build-arg', 'EMPTY=',
                 '--platform', 'linux/arm64',
+                '--report', '/storage/build-reports/0a1b.json',
                 '/w/app',
             ],
         },

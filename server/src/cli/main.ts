@@ -7,11 +7,12 @@ import * as analyzeCmd from './analyze';
 
 const VERSION = '0.1.0';
 
-/** Subcommands. `plan` and `build` load lazily: `analyze` must not pay for the build engine. */
+/** Subcommands. `plan`, `build` and `graph` load lazily: `analyze` must not pay for the build engine or Graphviz. */
 const COMMANDS: Record<string, { run: () => Promise<Command>; summary: string }> = {
     analyze: { run: async () => analyzeCmd.run, summary: 'print the stages, their patterns and the graph' },
     plan: { run: async () => (await import('./plan')).run, summary: 'print the cached per-stage build plan (shell, json, github, gitlab)' },
     build: { run: async () => (await import('./build')).run, summary: 'run the cached per-stage build' },
+    graph: { run: async () => (await import('./graph')).run, summary: 'print the stage graph (dot, svg, mermaid, json)' },
 };
 
 export const HELP = `usage: stagecraft <command> [options]

@@ -3,7 +3,7 @@
  * runs it as a task; the hover shows it. Pure, no `vscode` import.
  *
  *   stagecraft build -f <file> --target <stage> [--cache-repo R] [--backend B] [--push]
- *                    [--build-arg K=V]... [--platform P] <context dir>
+ *                    [--build-arg K=V]... [--platform P] [--report FILE] <context dir>
  *
  * Always an argument array, never a shell string: stage names, build args and paths come from the
  * Dockerfile and the settings and are never interpreted by a shell.
@@ -26,6 +26,8 @@ export interface BuildRequest {
     buildArgs?: Record<string, string> | null;
     /** Only when the user chose one; absent means "the engine's own platform". */
     platform?: string | null;
+    /** Where the CLI writes its build report (common/report.ts); the editor reads it when the task ends. */
+    report?: string | null;
 }
 
 /** The stage as `--target` takes it: the name when there is one, else the index. */
@@ -47,6 +49,7 @@ export function buildCliArgs(req: BuildRequest): string[] {
     }
     const platform = req.platform?.trim();
     if (platform) args.push('--platform', platform);
+    if (req.report) args.push('--report', req.report);
     args.push(req.contextDir);
     return args;
 }

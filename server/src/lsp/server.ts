@@ -56,6 +56,8 @@ import { provideInlayHints } from '../features/inlayHints';
 import { provideReferences } from '../features/references';
 import { prepareRename, provideRename } from '../features/rename';
 import { provideDocumentSymbols } from '../features/symbols';
+import { provideStageGraph } from '../features/stageGraph';
+import { STAGE_GRAPH_METHOD, type StageGraphParams, type StageGraphResult } from '../common/graphProtocol';
 import { AnalysisCache, DocumentKeys, SettingsCache } from './documents';
 
 /** At most this many diagnostics are published for one document version. */
@@ -474,6 +476,10 @@ connection.onDocumentLinks(serve('documentLinks', [], (ctx) =>
 
 connection.onDocumentLinkResolve(guard('documentLinkResolve', (link: DocumentLink) => link, nowhere, (link: DocumentLink) =>
     general ? general.resolveLink(link) : link));
+
+// The stage graph view asks for the graph of the document it shows (after each edit, debounced).
+connection.onRequest(STAGE_GRAPH_METHOD, serve<StageGraphParams, StageGraphResult | null>('stageGraph', null, (ctx) =>
+    provideStageGraph(ctx.document, ctx.analysis, ctx.settings)));
 
 documents.listen(connection);
 connection.listen();
