@@ -5,15 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { type BuildOutcomeKind, type BuildReport, REPORT_SCHEMA, type StageReport, type StageResultKind } from '../common/report';
+import { formatSize } from '../common/units';
 import { runDocker } from './process';
 import { EXIT, type RunState, seconds, type StageResult } from './state';
-
-function humanSize(bytes: number | null): string {
-    if (bytes === null) { return '-'; }
-    if (bytes < 1024 * 1024) { return `${(bytes / 1024).toFixed(1)} kB`; }
-    if (bytes < 1024 * 1024 * 1024) { return `${(bytes / 1024 / 1024).toFixed(1)} MB`; }
-    return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}
 
 export function summaryTable(results: StageResult[]): string {
     const head = ['STAGE', 'CACHE', 'TIME', 'SIZE', 'PUSHED', 'IMAGE'];
@@ -21,7 +15,7 @@ export function summaryTable(results: StageResult[]): string {
         r.stage.label,
         r.status === 'partial' ? `partial ${r.cached}/${r.steps}` : r.status,
         r.status === 'not built' || r.seconds === 0 ? '-' : seconds(r.seconds * 1000),
-        humanSize(r.size),
+        formatSize(r.size),
         r.pushed ?? '-',
         r.image ?? '-',
     ]);

@@ -3,6 +3,7 @@
  * what was found out, what happened. Each step reads and writes it; nothing else is shared.
  */
 import type { Analysis } from '../analysis';
+import { formatSeconds } from '../common/units';
 import type { BackendDecision, EngineFacts } from '../plan/backend';
 import type { BackendChoice, Plan, PlanOptions, PlanStage } from '../plan/plan';
 import type { Fingerprint } from './inputs';
@@ -104,9 +105,9 @@ export function newState(docker: Docker, req: RunRequest, io: RunnerIO): RunStat
     };
 }
 
+/** A duration in milliseconds as people read it (`0.8 s`, `12 s`). */
 export function seconds(ms: number): string {
-    const s = ms / 1000;
-    return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+    return formatSeconds(ms / 1000);
 }
 
 export function lastLine(output: string): string {
