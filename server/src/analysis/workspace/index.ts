@@ -92,6 +92,12 @@ export class WorkspaceIndex {
                     list.push(b);
                 }
             }
+            // In a stable order, whatever order the files were read in: by file, then position.
+            const at = (b: BuildRef) => b.targetRange ?? b.targetSlot ?? b.dockerfileRange;
+            for (const list of map.values()) {
+                list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+                    || (at(a)?.start.line ?? 0) - (at(b)?.start.line ?? 0) || (at(a)?.start.character ?? 0) - (at(b)?.start.character ?? 0));
+            }
             this.byDockerfile = map;
         }
         return this.byDockerfile.get(canonicalUri(dockerfile)) ?? [];
