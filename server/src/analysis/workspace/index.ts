@@ -37,6 +37,8 @@ export function parseBuildFile(uri: string, text: string): BuildFile | null {
     }
 }
 
+const KIND_ORDER: readonly BuildRef['kind'][] = ['compose', 'bake', 'github', 'gitlab', 'make'];
+
 const within = (r: { start: Position; end: Position } | null, p: Position) =>
     r !== null && (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character))
     && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
@@ -92,10 +94,10 @@ export class WorkspaceIndex {
                     list.push(b);
                 }
             }
-            // In a stable order, whatever order the files were read in: by file, then position.
+            // In a stable order, whatever order the files were read in: compose, Bake, CI, make; by file, then position.
             const at = (b: BuildRef) => b.targetRange ?? b.targetSlot ?? b.dockerfileRange;
             for (const list of map.values()) {
-                list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+                list.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
                     || (at(a)?.start.line ?? 0) - (at(b)?.start.line ?? 0) || (at(a)?.start.character ?? 0) - (at(b)?.start.character ?? 0));
             }
             this.byDockerfile = map;
