@@ -7,9 +7,6 @@ import { URI } from 'vscode-uri';
 import type { Position } from 'vscode-languageserver-types';
 import { sameName } from '../analyze';
 import type { Analysis } from '../model';
-import { parseBakeHcl, parseBakeJson } from './bake';
-import { parseGithub, parseGitlab, parseMakefile } from './ci';
-import { parseCompose } from './compose';
 import { buildFileKind } from './files';
 import type { BuildFile, BuildRef } from './model';
 import { canonicalUri } from './paths';
@@ -18,6 +15,16 @@ export * from './model';
 export { BUILD_FILE_GLOBS, DOCKERFILE_GLOBS, SKIPPED_DIRS, buildFileKind, isDockerfileName } from './files';
 export { canonicalUri, dirUri, fileUri, relativePath } from './paths';
 
+/**
+ * The readers, loaded on first use: the YAML and HCL parsers cost ~200 ms of start-up, which a
+ * workspace without compose, Bake or CI files never pays.
+ */
+const readers = {
+    bake: () => require('./bake') as typeof import('./bake'),
+    ci: () => require('./ci') as typeof import('./ci'),
+    compose: () => require('./compose') as typeof import('./compose'),
+};
+
 /** Reads one build file; never throws (a reader's bug becomes a note on line 1). */
 export function parseBuildFile(uri: string, text: string): BuildFile | null {
     const path = URI.parse(uri).path;
@@ -25,11 +32,12 @@ export function parseBuildFile(uri: string, text: string): BuildFile | null {
     if (!kind) return null;
     try {
         switch (kind.syntax) {
-            case 'hcl': return parseBakeHcl(uri, text);
-            case 'json': return parseBakeJson(uri, text);
-            case 'make': return parseMakefile(uri, text);
+            case 'hcl': return readers.bake().parseBakeHcl(uri, text);
+            case 'json': return readers.bake().parseBakeJson(uri, text);
+            case 'make': return readers.ci().parseMakefile(uri, text);
             default:
-                return kind.kind === 'compose' ? parseCompose(uri, text) : kind.kind === 'github' ? parseGithub(uri, text) : parseGitlab(uri, text);
+                if (kind.kind === 'compose') return readers.compose().parseCompose(uri, text);
+                return kind.kind === 'github' ? readers.ci().parseGithub(uri, text) : readers.ci().parseGitlab(uri, text);
         }
     } catch (error) {
         const message = `Stagecraft could not read this file: ${error instanceof Error ? error.message : String(error)}`;
