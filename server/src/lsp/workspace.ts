@@ -89,6 +89,13 @@ function fsPath(uri: string): string | null {
     }
 }
 
+/** `fn` over `items`, at most 64 at a time (thousands of open directories would run out of file descriptors). */
+async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < items.length; i += 64) out.push(...await Promise.all(items.slice(i, i + 64).map(fn)));
+    return out;
+}
+
 export class Workspace {
     readonly index = new WorkspaceIndex();
     private folders: string[] = [];
@@ -150,32 +157,32 @@ export class Workspace {
         this.ready = prev.then(() => this.scan(added));
     }
 
-    /** Reads every build file under the folders (skipping dependencies and output folders). */
+    /**
+     * Reads every build file under the folders (skipping dependencies and output folders): the
+     * directories of one level listed together, then the files read together.
+     */
     private async scan(folders: readonly string[]): Promise<void> {
         let entries = 0;
-        const walk = async (dir: string): Promise<void> => {
-            let list: fs.Dirent[];
-            try {
-                list = await fs.promises.readdir(dir, { withFileTypes: true });
-            } catch {
-                return;
-            }
-            for (const e of list) {
-                if (++entries > MAX_SCAN_ENTRIES) return;
-                const p = path.join(dir, e.name);
-                if (e.isDirectory()) {
-                    if (SKIPPED_DIRS.has(e.name) || (e.name.startsWith('.') && e.name !== '.github')) continue;
-                    await walk(p);
-                } else if (e.isFile() && buildFileKind(p.split(path.sep).join('/'))) {
-                    await this.readFromDisk(URI.file(p).toString());
+        const found: string[] = [];
+        let level = folders.map(fsPath).filter((p): p is string => p !== null);
+        while (level.length && entries <= MAX_SCAN_ENTRIES) {
+            const lists = await inBatches(level, (dir) => fs.promises.readdir(dir, { withFileTypes: true }).then((l) => ({ dir, l }), () => ({ dir, l: [] as fs.Dirent[] })));
+            const next: string[] = [];
+            for (const { dir, l } of lists) {
+                for (const e of l) {
+                    if (++entries > MAX_SCAN_ENTRIES) break;
+                    const p = path.join(dir, e.name);
+                    if (e.isDirectory()) {
+                        if (!SKIPPED_DIRS.has(e.name) && (!e.name.startsWith('.') || e.name === '.github')) next.push(p);
+                    } else if (e.isFile() && buildFileKind(p.split(path.sep).join('/'))) {
+                        found.push(URI.file(p).toString());
+                    }
                 }
             }
-        };
-        for (const f of folders) {
-            const root = fsPath(f);
-            if (root) await walk(root);
+            level = next;
         }
-        if (entries > MAX_SCAN_ENTRIES) this.host.connection.console.warn(`[stagecraft] the workspace scan stopped after ${MAX_SCAN_ENTRIES} entries; build files beyond them are found when they change`);
+        if (entries > MAX_SCAN_ENTRIES) this.host.connection.console.warn(`[stagecraft] the workspace scan stopped after ${MAX_SCAN_ENTRIES} entries; build files beyond them are read when they change`);
+        await inBatches(found, (uri) => this.readFromDisk(uri));
         this.scanned = true;
         // Nothing found: nothing the editor shows changes (no refresh request for it).
         if (this.index.all().length) this.changed(this.index.all().map((f) => f.uri));
