@@ -230,7 +230,7 @@ export class Workspace {
     /** A Dockerfile was edited in the editor: the diagnostics of the build files that name it may change. */
     dockerfileChanged(uri: string): void {
         if (!this.scanned) return;
-        this.scheduleFilesNaming(canonicalUri(uri));
+        this.scheduleFilesNaming(canonicalUri(uri), DIAGNOSTICS_DELAY_MS);
     }
 
     onWatchedFiles(params: DidChangeWatchedFilesParams): void {
@@ -240,17 +240,16 @@ export class Workspace {
                 if (change.type === FileChangeType.Deleted) this.remove(uri);
                 else void this.readFromDisk(uri);
             } else {
-                // A Dockerfile created, changed or deleted on disk.
+                // A Dockerfile created, changed or deleted on disk: the build files that name it are checked again.
                 this.onDisk.delete(uri);
                 this.scheduleFilesNaming(uri);
-                this.host.onBuildsChanged();
             }
         }
     }
 
-    private scheduleFilesNaming(dockerfile: string): void {
+    private scheduleFilesNaming(dockerfile: string, delay = 0): void {
         const files = new Set(this.index.buildsOf(dockerfile).map((b) => b.file));
-        for (const f of files) this.schedule(f);
+        for (const f of files) this.schedule(f, delay);
     }
 
     /** Build files changed: their diagnostics, and the Dockerfiles' summaries. */
