@@ -6,6 +6,9 @@
  * per document) and its analysis (one per document version), honours cancellation, and turns any
  * exception into an empty answer plus one log line per (feature, document version), so a
  * malformed document never crashes the server or floods the log.
+ *
+ * Compose, Bake and CI files (`workspace.ts`) are read, watched and served apart: a request in
+ * one goes to the workspace's handler, never to the Dockerfile features.
  */
 import {
     CodeActionKind,
