@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis';
-import { WorkspaceIndex, fileUri, parseBuildFile, stageBuilds, type BuildRef } from '../../server/src/analysis/workspace';
+import { WorkspaceIndex, fileUri, parseBuildFile, relativePath, stageBuilds, type BuildRef } from '../../server/src/analysis/workspace';
 import { dockerBuild, shellCommands } from '../../server/src/analysis/workspace/shell';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace');
@@ -154,6 +154,7 @@ describe('the workspace index', () => {
         const index = new WorkspaceIndex();
         index.set(fileUri('/my ws/compose.yaml'), 'services:\n  a:\n    build:\n      context: "sub dir"\n');
         assert.equal(index.buildsOf('file:///my%20ws/sub%20dir/Dockerfile').length, 1);
+        assert.equal(relativePath('file:///my%20ws/sub%20dir', fileUri('/my ws/compose.yaml')), '../compose.yaml');
     });
 
     it('which builds build and need each stage of the fixture', () => {

@@ -18,8 +18,6 @@ import { stageOccurrences } from './references';
 import { renameStage, STAGE_NAME_RE, type RenameResult } from './rename';
 import { stageDetail } from './symbols';
 
-// ---- in a build file ------------------------------------------------------------------------
-
 /** What the server knows about the Dockerfile a build names. */
 export interface DockerfileFacts {
     exists: boolean;
@@ -28,20 +26,20 @@ export interface DockerfileFacts {
 }
 
 /** The stage a build's target names, when it names one. */
-export function targetStage(analysis: Analysis, build: BuildRef): Stage | null {
+export function namedStage(analysis: Analysis, build: BuildRef): Stage | null {
     if (build.target === null) return null;
     const i = buildStage(analysis, build);
     return i === null ? null : analysis.stages[i] ?? null;
 }
 
 export function buildDefinition(build: BuildRef, analysis: Analysis): Location | null {
-    const stage = targetStage(analysis, build);
+    const stage = namedStage(analysis, build);
     return stage && build.dockerfile ? { uri: build.dockerfile, range: stage.nameRange ?? stage.fromRange } : null;
 }
 
 /** The stage's occurrences in its Dockerfile, then every build that names it. */
 export function buildReferences(build: BuildRef, analysis: Analysis, builds: readonly BuildRef[], includeDeclaration: boolean): Location[] | null {
-    const stage = targetStage(analysis, build);
+    const stage = namedStage(analysis, build);
     if (!stage || !build.dockerfile) return null;
     const uri = build.dockerfile;
     return [
@@ -51,14 +49,14 @@ export function buildReferences(build: BuildRef, analysis: Analysis, builds: rea
 }
 
 export function prepareBuildRename(build: BuildRef, analysis: Analysis): { range: Range; placeholder: string } | null {
-    const stage = targetStage(analysis, build);
+    const stage = namedStage(analysis, build);
     if (!stage || !build.targetRange) return null;
     return { range: build.targetRange, placeholder: build.target! };
 }
 
 /** Renames the stage a build's target names, in its Dockerfile and every build that names it. */
 export function buildRename(build: BuildRef, analysis: Analysis, newName: string, builds: readonly BuildRef[]): RenameResult | null {
-    const stage = targetStage(analysis, build);
+    const stage = namedStage(analysis, build);
     if (!stage || !build.dockerfile || !build.targetRange) return null;
     return renameStage(build.dockerfile, analysis, stage, newName, builds);
 }

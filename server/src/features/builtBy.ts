@@ -18,8 +18,6 @@ export function stageUsage(analysis: Analysis, builds: readonly BuildRef[]): Sta
     return { builds, usage: stageBuilds(analysis, builds) };
 }
 
-// ---- in the Dockerfile ----------------------------------------------------------------------
-
 /** The builds that name stage `stage` by its name, with a range that can be edited. */
 export function namingBuilds(stage: Stage, builds: readonly BuildRef[]): BuildRef[] {
     const seen = new Set<string>();

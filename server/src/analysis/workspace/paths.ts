@@ -39,9 +39,14 @@ export function resolvePath(dir: string, path: string): string | null {
     return Utils.resolvePath(URI.parse(dir), p.replace(/\\/g, '/')).toString();
 }
 
-/** `a/b/c` relative to the folder `dir` (both URIs), for messages; the full path when not under it. */
+/** The path of `uri` relative to the folder `dir` (`web/Dockerfile`, `../compose.yaml`), for messages. */
 export function relativePath(dir: string, uri: string): string {
-    const d = URI.parse(dir).path.replace(/\/$/, '');
-    const p = URI.parse(uri).path;
-    return p.startsWith(d + '/') ? p.slice(d.length + 1) : p;
+    const d = URI.parse(dir);
+    const u = URI.parse(uri);
+    if (d.scheme !== u.scheme || d.authority !== u.authority) return u.path;
+    const from = d.path.split('/').filter(Boolean);
+    const to = u.path.split('/').filter(Boolean);
+    let common = 0;
+    while (common < from.length && common < to.length && from[common] === to[common]) common++;
+    return [...from.slice(common).map(() => '..'), ...to.slice(common)].join('/') || '.';
 }
