@@ -29,6 +29,7 @@ const CAPABILITIES = {
         ...DEFAULT_CAPABILITIES.textDocument,
         synchronization: { dynamicRegistration: true },
         completion: { ...DEFAULT_CAPABILITIES.textDocument!.completion, dynamicRegistration: true },
+        hover: { ...DEFAULT_CAPABILITIES.textDocument!.hover, dynamicRegistration: true },
         definition: { dynamicRegistration: true },
         references: { dynamicRegistration: true },
         rename: { prepareSupport: true, dynamicRegistration: true },
@@ -65,7 +66,7 @@ describe('stages across the workspace', () => {
     it('registers the build files with the client: document sync, requests, file watchers', async () => {
         await c.waitFor(() => c.registrations.some((x) => x.method === 'workspace/didChangeWatchedFiles'), 'the watcher registration');
         const methods = c.registrations.map((x) => x.method).sort();
-        assert.deepEqual(methods, ['textDocument/codeAction', 'textDocument/completion', 'textDocument/definition', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/didOpen', 'textDocument/references', 'textDocument/rename', 'workspace/didChangeWatchedFiles']);
+        assert.deepEqual(methods, ['textDocument/codeAction', 'textDocument/completion', 'textDocument/definition', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/didOpen', 'textDocument/hover', 'textDocument/references', 'textDocument/rename', 'workspace/didChangeWatchedFiles']);
         const watchers = (c.registrations.find((x) => x.method === 'workspace/didChangeWatchedFiles')!.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
         assert.ok(watchers.includes('**/{compose,docker-compose}*.{yml,yaml}') && watchers.includes('**/docker-bake*.{hcl,json}') && watchers.includes('**/.github/workflows/*.{yml,yaml}'), watchers.join(' '));
         const selector = (c.registrations.find((x) => x.method === 'textDocument/didOpen')!.registerOptions as { documentSelector: { pattern: string }[] }).documentSelector;
@@ -122,9 +123,16 @@ describe('stages across the workspace', () => {
         });
     });
 
-    it('in a build file: definition, references and rename of its target; a bad new name is refused', async () => {
+    it('in a build file: hover, definition, references and rename of its target; a bad new name is refused', async () => {
         await open('compose.yaml', 'yaml');
         await open('docker-bake.json', 'json');
+        const hover = await c.request<Hover>('textDocument/hover', at('compose.yaml', 12, 16));
+        assert.deepEqual(hover.range, r(12, 15, 12, 19));
+        const card = (hover.contents as { value: string }).value;
+        assert.match(card, /^### Stage `test` \(index 3\)/);
+        assert.match(card, /tested-app/);
+        assert.match(card, /\*\*Built by:\*\* compose service tests/);
+        assert.equal(await c.request('textDocument/hover', at('compose.yaml', 5, 4)), null, 'nothing outside a target');
         const def = await c.request<Location>('textDocument/definition', at('compose.yaml', 12, 16));
         assert.deepEqual(def, { uri: uri('Dockerfile'), range: r(12, 14, 12, 18) });
         assert.deepEqual(await c.request('textDocument/definition', at('docker-bake.json', 4, 19)), { uri: uri('Dockerfile'), range: r(8, 13, 8, 18) });

@@ -1,18 +1,19 @@
 /**
  * The stage features in a build file (compose, Bake, CI file, Makefile; `analysis/workspace`):
- * definition, references, rename and completion on a target, and the file's diagnostics (a
+ * hover (the stage card), definition, references, rename and completion on a target, and the file's diagnostics (a
  * target that names no stage, with the nearest name for the quick-fix; a Dockerfile that does not
  * exist; what was not followed). The Dockerfile side is `builtBy.ts`.
  * Pure: the server hands in the index's builds and the Dockerfiles' analyses.
  */
 import type { CompletionParams, Position } from 'vscode-languageserver-protocol';
-import { CompletionItemKind, type CompletionItem, type Diagnostic, type Location, type Range } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CompletionItemKind, MarkupKind, type CompletionItem, type Diagnostic, type Hover, type Location, type Range } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
 import { buildStage, dirUri, relativePath, type BuildFile, type BuildRef } from '../analysis/workspace';
 import { DIAGNOSTIC_SOURCE } from '../common/protocol';
 import { severityFor, type StagecraftSettings } from '../common/settings';
 import { nearestStageName, toSeverity } from './diagnostics';
-import { code } from './hover';
+import { code, stageCard, type FeatureEnv } from './hover';
 import { buildLocations } from './builtBy';
 import { stageOccurrences } from './references';
 import { renameStage, STAGE_NAME_RE, type RenameResult } from './rename';
@@ -30,6 +31,14 @@ export function namedStage(analysis: Analysis, build: BuildRef): Stage | null {
     if (build.target === null) return null;
     const i = buildStage(analysis, build);
     return i === null ? null : analysis.stages[i] ?? null;
+}
+
+/** Hover on a target: the stage card of the stage it names (the card the Dockerfile shows). */
+export function buildHover(build: BuildRef, analysis: Analysis, settings: StagecraftSettings, env: FeatureEnv): Hover | null {
+    const stage = namedStage(analysis, build);
+    if (!stage || !build.dockerfile || !build.targetRange) return null;
+    const dockerfile = TextDocument.create(build.dockerfile, 'dockerfile', 0, '');
+    return { contents: { kind: MarkupKind.Markdown, value: stageCard(dockerfile, analysis, stage, settings, env) }, range: build.targetRange };
 }
 
 export function buildDefinition(build: BuildRef, analysis: Analysis): Location | null {

@@ -389,7 +389,7 @@ connection.onHover(serve('hover', null, (ctx, params) => {
     const ours = ctx.settings.features.hover ? provideHover(ctx.document, ctx.analysis, params, ctx.settings, ctx.env) : null;
     const gen = tryGeneral('hover', ctx, null, (s) => s.computeHover(ctx.document.getText(), params.position));
     return mergeHover(ours, gen);
-}));
+}, (params, settings) => workspace.hover(params, settings, env.workspaceFolders)));
 
 // Lenses come without commands (a range and the document's key each; 1,000 at 1,000 stages) and
 // are resolved one by one, by VS Code only for those on screen: the key names the document, the

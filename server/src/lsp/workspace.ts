@@ -19,6 +19,7 @@ import {
     DidCloseTextDocumentNotification,
     DidOpenTextDocumentNotification,
     FileChangeType,
+    HoverRequest,
     ReferencesRequest,
     RenameRequest,
     TextDocumentSyncKind,
@@ -31,6 +32,8 @@ import {
     type DefinitionParams,
     type DidChangeWatchedFilesParams,
     type DocumentSelector,
+    type Hover,
+    type HoverParams,
     type Location,
     type PrepareRenameParams,
     type ReferenceParams,
@@ -53,6 +56,7 @@ import type { StagecraftSettings } from '../common/settings';
 import {
     buildCompletion,
     buildDefinition,
+    buildHover,
     buildFileDiagnostics,
     buildReferences,
     buildRename,
@@ -136,6 +140,7 @@ export class Workspace {
             void client.register(DidCloseTextDocumentNotification.type, { documentSelector: selector }).then(undefined, ignore);
         }
         if (td?.completion?.dynamicRegistration) void client.register(CompletionRequest.type, { documentSelector: selector, triggerCharacters: [' ', '"', '=', ':'] }).then(undefined, ignore);
+        if (td?.hover?.dynamicRegistration) void client.register(HoverRequest.type, { documentSelector: selector }).then(undefined, ignore);
         if (td?.definition?.dynamicRegistration) void client.register(DefinitionRequest.type, { documentSelector: selector }).then(undefined, ignore);
         if (td?.references?.dynamicRegistration) void client.register(ReferencesRequest.type, { documentSelector: selector }).then(undefined, ignore);
         if (td?.rename?.dynamicRegistration) void client.register(RenameRequest.type, { documentSelector: selector, prepareProvider: true }).then(undefined, ignore);
@@ -351,6 +356,14 @@ export class Workspace {
         if (!build || build.dockerfile === null) return null;
         const { analysis } = await this.facts(build.dockerfile);
         return analysis ? { build, analysis } : null;
+    }
+
+    async hover(params: HoverParams, settings: StagecraftSettings, workspaceFolders: readonly string[]): Promise<Hover | null> {
+        const hit = await this.at(params.textDocument.uri, params.position);
+        if (!hit) return null;
+        const dockerfileSettings = await this.host.settingsFor(hit.build.dockerfile!);
+        const env = { workspaceFolders, workspace: this.usageFor(hit.build.dockerfile!, hit.analysis) };
+        return settings.features.hover ? buildHover(hit.build, hit.analysis, dockerfileSettings, env) : null;
     }
 
     async definition(params: DefinitionParams): Promise<Location | null> {
