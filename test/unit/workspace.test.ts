@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis';
 import { WorkspaceIndex, fileUri, parseBuildFile, relativePath, stageBuilds, type BuildRef } from '../../server/src/analysis/workspace';
 import { dockerBuild, shellCommands } from '../../server/src/analysis/workspace/shell';
+import fc from 'fast-check';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace');
 const ROOT = 'file:///ws';
@@ -172,5 +173,39 @@ describe('the workspace index', () => {
         assert.deepEqual(owners(usage.builtBy[2]!), ['bake target compile']);
         assert.deepEqual(usage.neededBy[4], [], 'debug: nothing builds it');
         assert.equal(usage.neededBy[0]!.length, 9, 'base: every build of this Dockerfile that names a stage needs it (not the typo tset)');
+    });
+});
+
+describe('the readers on broken input (property test, seeded)', () => {
+    const FILES = ['compose.yaml', 'docker-bake.hcl', 'docker-bake.json', '.github/workflows/ci.yml'];
+    const corpus = FILES.map((f) => [f, fs.readFileSync(path.join(FIXTURE, f), 'utf8')] as const);
+    const SNIPPETS = ['target: ', 'target = "', '"', "'", '{', '}', '[', ']', '\n', '  ', '\t', '<<: *go', '&x ', '*x', '${X}', '$', '\\\n', '#', ': ', '=', '- run: docker build --target ', 'é', '\r\n'];
+    const mutation = fc.record({ at: fc.nat(), del: fc.nat({ max: 30 }), insert: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 6 })) });
+
+    it('never throw, never leave a note of a reader\'s own bug, and every range is inside the text', () => {
+        fc.assert(fc.property(fc.nat({ max: corpus.length - 1 }), fc.array(mutation, { maxLength: 6 }), (i, muts) => {
+            const [file, original] = corpus[i]!;
+            let text = original;
+            for (const m of muts) {
+                const at = m.at % (text.length + 1);
+                text = text.slice(0, at) + m.insert + text.slice(at + m.del);
+            }
+            const parsed = parseBuildFile(`${ROOT}/${file}`, text)!;
+            assert.ok(!parsed.notes.some((n) => n.message.startsWith('Stagecraft could not read this file')), JSON.stringify(parsed.notes));
+            const lines = text.split(/\r\n|\r|\n/);
+            const inside = (rg: { start: { line: number; character: number }; end: { line: number; character: number } } | null) => {
+                if (!rg) return;
+                for (const p of [rg.start, rg.end]) assert.ok(p.line < lines.length && p.character <= lines[p.line]!.length, `${JSON.stringify(rg)} outside the text`);
+            };
+            for (const b of parsed.builds) {
+                [b.targetRange, b.targetSlot, b.dockerfileRange].forEach(inside);
+                if (b.targetRange) {
+                    const { start, end } = b.targetRange;
+                    assert.equal(start.line, end.line);
+                    assert.equal(lines[start.line]!.slice(start.character, end.character), b.target, 'the range covers exactly the name');
+                }
+            }
+            parsed.notes.forEach((n) => inside(n.range));
+        }), { numRuns: 1500, seed: 17 });
     });
 });

@@ -21,17 +21,21 @@ export class LineIndex {
             if (this.starts[mid]! <= o) lo = mid;
             else hi = mid - 1;
         }
-        return { line: lo, character: o - this.starts[lo]! };
+        // An offset inside a line break is the end of the line's text.
+        return { line: lo, character: Math.min(o, this.contentEnd(lo)) - this.starts[lo]! };
+    }
+
+    /** The offset where line `line`'s text ends (before its line break). */
+    private contentEnd(line: number): number {
+        const next = this.starts[line + 1];
+        if (next === undefined) return this.text.length;
+        let end = next - 1;
+        if (this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13 && end - 1 >= this.starts[line]!) end--;
+        return end;
     }
 
     range(start: number, end: number): Range {
         return { start: this.position(start), end: this.position(end) };
     }
 
-    /** The offset of a position (clamped to its line). */
-    offset(pos: Position): number {
-        const start = this.starts[Math.min(pos.line, this.starts.length - 1)] ?? 0;
-        const next = this.starts[pos.line + 1] ?? this.text.length + 1;
-        return Math.min(start + pos.character, next - 1, this.text.length);
-    }
 }
