@@ -37,5 +37,4 @@ export class LineIndex {
     range(start: number, end: number): Range {
         return { start: this.position(start), end: this.position(end) };
     }
-
 }
