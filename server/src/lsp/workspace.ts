@@ -190,7 +190,7 @@ export class Workspace {
         await inBatches(found, (uri) => this.readFromDisk(uri));
         this.scanned = true;
         // Nothing found: nothing the editor shows changes (no refresh request for it).
-        if (this.index.all().length) this.changed(this.index.all().map((f) => f.uri));
+        if (this.index.size) this.changed(this.index.all().map((f) => f.uri));
     }
 
     /** Reads a build file from disk unless the editor has it open (then the editor's text counts). */
@@ -268,7 +268,7 @@ export class Workspace {
 
     /** The workspace's builds of a Dockerfile and the stages they build; undefined before the scan or without build files. */
     usageFor(dockerfile: string, analysis: Analysis): StageUsage | undefined {
-        if (!this.scanned || this.index.all().length === 0) return undefined;
+        if (!this.scanned || this.index.size === 0) return undefined;
         const hit = this.usages.get(analysis);
         if (hit && hit.version === this.index.version) return hit.usage;
         const usage = stageUsage(analysis, this.index.buildsOf(dockerfile));

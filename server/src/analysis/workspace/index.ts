@@ -86,6 +86,11 @@ export class WorkspaceIndex {
         return this.files.get(canonicalUri(uri))?.file;
     }
 
+    /** Number of build files. */
+    get size(): number {
+        return this.files.size;
+    }
+
     all(): BuildFile[] {
         return [...this.files.values()].map((f) => f.file);
     }
