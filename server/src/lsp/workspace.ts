@@ -111,6 +111,7 @@ export class Workspace {
     private readonly usages = new WeakMap<Analysis, { version: number; usage: StageUsage }>();
     private readonly timers = new Map<string, NodeJS.Timeout>();
     private readonly published = new Set<string>();
+    private buildsTimer: NodeJS.Timeout | undefined;
 
     constructor(private readonly host: WorkspaceHost) {}
 
@@ -261,7 +262,12 @@ export class Workspace {
     private changed(files: string[], typing = false): void {
         if (!this.scanned) return;
         for (const f of files) this.schedule(f, typing ? DIAGNOSTICS_DELAY_MS : 0);
-        this.host.onBuildsChanged();
+        // Once per burst of changes (typing in a compose file): the Dockerfiles' summaries are asked for again.
+        if (this.buildsTimer) clearTimeout(this.buildsTimer);
+        this.buildsTimer = setTimeout(() => {
+            this.buildsTimer = undefined;
+            this.host.onBuildsChanged();
+        }, typing ? DIAGNOSTICS_DELAY_MS : 0);
     }
 
     // ---- what the Dockerfile features get ------------------------------------------------
