@@ -1,7 +1,7 @@
 'use strict';
 /**
- * `npm run bench [-- --quick]`: the editor latency benchmark, the stage graph view's (bench/graph.js),
- * then the CI build-time benchmark.
+ * `npm run bench [-- --quick]`: the editor latency benchmarks (one file, then stages across a
+ * workspace of 500 files), the stage graph view's (bench/graph.js), then the CI build-time benchmark.
  * Full (releases): editor on 50/200/1,000 stages, CI on the realistic sample, every strategy,
  * medians of 2 runs (over an hour; it prints an estimate). Quick (CI smoke test, ~2 minutes):
  * editor on 50/200 stages, CI on a busybox project with one strategy pair.
@@ -34,6 +34,7 @@ function run(script, extra) {
     const results = [];
     if (only !== 'ci') results.push(['editor', await run('editor.js', pass.filter((a) => a === '--quick'))]);
     if (only !== 'ci') { console.log(''); results.push(['graph', await run('graph.js', pass.includes('--quick') ? ['--runs', '3'] : [])]); }
+    if (only !== 'ci') { console.log(''); results.push(['workspace', await run('workspace.js', pass.filter((a) => a === '--quick'))]); }
     // The CI benchmark on both engines (Docker 26 + buildx first: the one users run), unless one is named.
     if (only !== 'editor') {
         const engines = pass.includes('--engine') ? [null] : ['docker26', 'docker20'];

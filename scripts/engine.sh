@@ -134,6 +134,19 @@ start_engine() {
   [ -n "$root" ] || root=$data/root
   mkdir -p "$data" "$run"
   if ! DOCKER_HOST=unix://$sock "$docker" version >/dev/null 2>&1; then
+    # A dockerd that was killed: wait for it to be gone (a zombie counts as gone), then its PID file is stale.
+    if [ -f "$run/dockerd.pid" ]; then
+      local old
+      old=$(cat "$run/dockerd.pid")
+      for _ in $(seq 1 40); do
+        [ -d "/proc/$old" ] && ! grep -q '^State:.*Z' "/proc/$old/status" 2>/dev/null || break
+        sleep 0.25
+      done
+      if [ -d "/proc/$old" ] && ! grep -q '^State:.*Z' "/proc/$old/status" 2>/dev/null && grep -q dockerd "/proc/$old/cmdline" 2>/dev/null; then
+        die "dockerd $name (PID $old) is running but does not answer; stop it first (engine.sh stop $name)"
+      fi
+      rm -f "$run/dockerd.pid"
+    fi
     local bridge net
     bridge=sce$(printf '%s' "$name" | md5sum | cut -c1-8)
     if ip link show "$bridge" >/dev/null 2>&1; then

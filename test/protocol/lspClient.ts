@@ -36,6 +36,7 @@ import {
     type InitializeResult,
     type ProtocolConnection,
     type PublishDiagnosticsParams,
+    type Registration,
     type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
@@ -98,6 +99,8 @@ export class LspClient {
     readonly diagnosticsLog: PublishDiagnosticsParams[] = [];
     /** Every `workspace/applyEdit` the server asked for (each is answered `applied: true`). */
     readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
+    /** Every capability the server registered (`client/registerCapability`), in order. */
+    readonly registrations: Registration[] = [];
     /** `window/logMessage` texts (errors the server logged land here). */
     readonly logMessages: { type: number; message: string }[] = [];
     /** Number of `workspace/configuration` requests answered. */
@@ -136,7 +139,10 @@ export class LspClient {
                 return (item.scopeUri && this.settingsByUri.get(item.scopeUri)) ?? this.settings;
             });
         });
-        c.onRequest(RegistrationRequest.type, () => undefined);
+        c.onRequest(RegistrationRequest.type, (p) => {
+            this.registrations.push(...p.registrations);
+            this.notify();
+        });
         c.onRequest(UnregistrationRequest.type, () => undefined);
         c.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
         c.onRequest(ApplyWorkspaceEditRequest.type, (p) => {

@@ -18,6 +18,16 @@ export const DIAGNOSTIC_CODES = [
     'unknown-target',
     /** `stagecraft.platform` is not `os/arch[/variant]`. */
     'bad-platform',
+    /** In a compose, Bake or CI file: a target that names no stage of the Dockerfile it builds. */
+    'unknown-build-target',
+    /** In a compose, Bake or CI file: the Dockerfile a build names does not exist. */
+    'missing-dockerfile',
+    /** In a compose or Bake file: an inline Dockerfile, whose stages are not followed. */
+    'inline-dockerfile',
+    /** In a compose, Bake or CI file: a Dockerfile that is not a local path (a variable, a remote context). */
+    'unresolved-dockerfile',
+    /** A compose, Bake or CI file that could not be read (all of it, or a part). */
+    'unreadable-build-file',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
@@ -76,6 +86,11 @@ export const DEFAULT_DIAGNOSTIC_SEVERITIES: Readonly<Record<DiagnosticCode, Diag
     'heavy-after-broad-copy': 'warning',
     'unknown-target': 'warning',
     'bad-platform': 'warning',
+    'unknown-build-target': 'error',
+    'missing-dockerfile': 'error',
+    'inline-dockerfile': 'hint',
+    'unresolved-dockerfile': 'hint',
+    'unreadable-build-file': 'information',
 };
 
 export function defaultSettings(): StagecraftSettings {

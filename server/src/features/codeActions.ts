@@ -52,12 +52,12 @@ export function provideCodeActions(
     return out;
 }
 
-/** `--from=buildr` -> `--from=builder`: the nearest stage name the diagnostic suggests. */
-function typoActions(uri: string, params: CodeActionParams): CodeAction[] {
+/** `--from=buildr` -> `--from=builder` (and `target: buildr` in a compose, Bake or CI file): the nearest stage name the diagnostic suggests. */
+export function typoActions(uri: string, params: CodeActionParams): CodeAction[] {
     const out: CodeAction[] = [];
     for (const d of params.context.diagnostics) {
         const data = d.data as { code?: string; suggestion?: string } | undefined;
-        if (d.source !== DIAGNOSTIC_SOURCE || d.code !== 'unknown-stage' || !data?.suggestion) continue;
+        if (d.source !== DIAGNOSTIC_SOURCE || (d.code !== 'unknown-stage' && d.code !== 'unknown-build-target') || !data?.suggestion) continue;
         out.push({
             title: `Change to \`${data.suggestion}\``,
             kind: 'quickfix',

@@ -16,18 +16,26 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
 import { Commands, type StageCommandArgs } from '../common/protocol';
 import type { StagecraftSettings } from '../common/settings';
+import { builtBySummary, neededByWorkspace, type StageUsage } from './builtBy';
 import { stageLabel, targetStage } from './stageAt';
 
 export const BUILD_LENS_TITLE = '$(play) Build with cache';
 
-/** `builder-app, split-step · used by 2`, `unused by app`, `build target`. */
-export function summaryTitle(analysis: Analysis, stage: Stage): string {
+/**
+ * `builder-app, split-step · used by 2`, `unused by app`, `build target`, and with the workspace's
+ * builds (`builtBy.ts`) `built by compose service api +1`; a stage a workspace build needs is not
+ * `unused`.
+ */
+export function summaryTitle(analysis: Analysis, stage: Stage, workspace?: StageUsage, maxOwners?: number): string {
     const parts: string[] = [];
     if (stage.patterns.length) parts.push(stage.patterns.map((p) => p.label).join(', '));
     const target = targetStage(analysis);
+    const builtBy = builtBySummary(workspace, stage, maxOwners);
     if (target && target.index === stage.index) parts.push('build target');
-    else if (!target || stage.reachable) parts.push(`used by ${stage.usedBy.length}`);
-    else parts.push(`unused by ${stageLabel(target)}`);
+    else if (!target || stage.reachable || neededByWorkspace(workspace, stage)) {
+        if (!builtBy || stage.usedBy.length) parts.push(`used by ${stage.usedBy.length}`);
+    } else parts.push(`unused by ${stageLabel(target)}`);
+    if (builtBy) parts.push(builtBy);
     return parts.join(' · ');
 }
 

@@ -6,6 +6,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { sameName, type Analysis, type StageRef } from '../analysis';
+import type { StageBuilds } from '../analysis/workspace';
 import { DIAGNOSTIC_SOURCE } from '../common/protocol';
 import { severityFor, type DiagnosticSeverityName, type StagecraftSettings } from '../common/settings';
 import { code } from './hover';
@@ -78,7 +79,7 @@ export function nearestStageName(analysis: Analysis, text: string): { name: stri
     return best ? { name: best.name, index: best.index } : null;
 }
 
-function toSeverity(name: DiagnosticSeverityName): DiagnosticSeverity | null {
+export function toSeverity(name: DiagnosticSeverityName): DiagnosticSeverity | null {
     switch (name) {
         case 'error': return DiagnosticSeverity.Error;
         case 'warning': return DiagnosticSeverity.Warning;
@@ -88,10 +89,15 @@ function toSeverity(name: DiagnosticSeverityName): DiagnosticSeverity | null {
     }
 }
 
+/**
+ * `workspace`: which stages the workspace's builds (compose, Bake, CI) need, when the server knows
+ * them: a stage one of them needs is not unused, and an unused one says that nothing builds it.
+ */
 export function provideDiagnostics(
     _document: TextDocument,
     analysis: Analysis,
     settings: StagecraftSettings,
+    workspace?: StageBuilds,
 ): Diagnostic[] {
     const out: Diagnostic[] = [];
     const add = (codeId: string, range: Range, message: string, data: StageDiagnosticData, tags?: DiagnosticTag[]) => {
@@ -164,9 +170,10 @@ export function provideDiagnostics(
         const target = stages[analysis.target];
         for (const i of analysis.unused) {
             const s = stages[i];
-            if (!s || !target) continue;
+            if (!s || !target || (workspace?.neededBy[i]?.length ?? 0) > 0) continue;
+            const nothing = workspace ? ', and no compose service, Bake target, workflow or Makefile in the workspace builds it' : '';
             add('unused-stage', stageBodyRange(s),
-                `Stage ${code(stageLabel(s))} is not needed by the target ${code(stageLabel(target))}: BuildKit skips it, the classic builder still builds it.`,
+                `Stage ${code(stageLabel(s))} is not needed by the target ${code(stageLabel(target))}${nothing}: BuildKit skips it, the classic builder still builds it.`,
                 { code: 'unused-stage', stage: i, target: analysis.target }, [DiagnosticTag.Unnecessary]);
         }
     }

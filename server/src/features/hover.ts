@@ -7,6 +7,7 @@ import type { HoverParams } from 'vscode-languageserver-protocol';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
 import type { StagecraftSettings } from '../common/settings';
+import { builtByCard, type StageUsage } from './builtBy';
 import { buildCommandFor } from './buildCommand';
 import { stageAt, stageLabel, targetStage } from './stageAt';
 
@@ -14,6 +15,8 @@ import { stageAt, stageLabel, targetStage } from './stageAt';
 export interface FeatureEnv {
     /** Workspace folder URIs, to print paths relative to them. */
     workspaceFolders: readonly string[];
+    /** The workspace's builds of this Dockerfile (compose, Bake, CI), when the server scanned it. */
+    workspace?: StageUsage;
 }
 
 /** Inline code that survives backticks in the text. */
@@ -65,6 +68,8 @@ export function stageCard(document: TextDocument, analysis: Analysis, stage: Sta
     if (images.length) depends += `; images: ${images.join(', ')}`;
     out.push(`**Depends on:** ${depends}`);
     out.push(`**Used by:** ${stage.usedBy.length ? stage.usedBy.map((i) => ref(analysis, i)).join(', ') : 'no other stage'}`);
+    const builtBy = env.workspace ? builtByCard(env.workspace, stage, document.uri) : null;
+    if (builtBy) out.push(builtBy);
 
     const target = targetStage(analysis);
     if (!target) {

@@ -12,6 +12,7 @@ import type { InlayHintParams } from 'vscode-languageserver-protocol';
 import type { InlayHint, Position } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
 import { Commands, type StageCommandArgs } from '../common/protocol';
+import type { StageUsage } from './builtBy';
 import { summaryTitle } from './codeLens';
 import { stageLabel } from './stageAt';
 
@@ -32,7 +33,7 @@ export function summaryTooltip(stage: Stage, summary: string): string {
  * One hint per stage whose FROM ends inside `params.range` (both ends included), at the end of
  * the FROM's last line (a FROM continued with `\` gets it after its last part).
  */
-export function provideInlayHints(document: TextDocument, analysis: Analysis, params: InlayHintParams): InlayHint[] {
+export function provideInlayHints(document: TextDocument, analysis: Analysis, params: InlayHintParams, workspace?: StageUsage): InlayHint[] {
     const { start, end } = params.range;
     const hints: InlayHint[] = [];
     for (const stage of analysis.stages) {
@@ -41,13 +42,13 @@ export function provideInlayHints(document: TextDocument, analysis: Analysis, pa
         if (line > end.line) break;
         const position = lineEnd(document, line);
         if (before(position, start) || before(end, position)) continue;
-        const summary = summaryTitle(analysis, stage);
+        const summary = summaryTitle(analysis, stage, workspace);
         const args: StageCommandArgs = [document.uri, stage.index, stage.name];
         hints.push({
             position,
             label: [{
                 value: summary,
-                tooltip: summaryTooltip(stage, summary),
+                tooltip: summaryTooltip(stage, workspace ? summaryTitle(analysis, stage, workspace, Infinity) : summary),
                 command: { title: `Show stage ${stageLabel(stage)}`, command: Commands.showStage, arguments: args },
             }],
             paddingLeft: true,

@@ -7,6 +7,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ReferenceParams } from 'vscode-languageserver-protocol';
 import type { Location, Range } from 'vscode-languageserver-types';
 import type { Analysis, StageRef } from '../analysis';
+import type { BuildRef } from '../analysis/workspace';
+import { buildLocations } from './builtBy';
 import { stageAt } from './stageAt';
 
 export interface StageOccurrence {
@@ -32,15 +34,20 @@ export function stageOccurrences(analysis: Analysis, index: number): StageOccurr
     return out;
 }
 
+/** `builds`: the workspace's builds of this Dockerfile; those that name the stage come last. */
 export function provideReferences(
     document: TextDocument,
     analysis: Analysis,
     params: ReferenceParams,
+    builds: readonly BuildRef[] = [],
 ): Location[] | null {
     const hit = stageAt(analysis, params.position, false);
     if (!hit) return null;
     const includeDecl = params.context?.includeDeclaration !== false;
-    return stageOccurrences(analysis, hit.stage.index)
-        .filter((o) => includeDecl || o.kind !== 'declaration')
-        .map((o) => ({ uri: document.uri, range: o.range }));
+    return [
+        ...stageOccurrences(analysis, hit.stage.index)
+            .filter((o) => includeDecl || o.kind !== 'declaration')
+            .map((o) => ({ uri: document.uri, range: o.range })),
+        ...buildLocations(hit.stage, builds),
+    ];
 }

@@ -6,6 +6,9 @@
  * per document) and its analysis (one per document version), honours cancellation, and turns any
  * exception into an empty answer plus one log line per (feature, document version), so a
  * malformed document never crashes the server or floods the log.
+ *
+ * Compose, Bake and CI files (`workspace.ts`) are read, watched and served apart: a request in
+ * one goes to the workspace's handler, never to the Dockerfile features.
  */
 import {
     CodeActionKind,
@@ -23,6 +26,7 @@ import {
     type Command,
     type CompletionItem,
     type DocumentLink,
+    type ClientCapabilities,
     type ExecuteCommandParams,
     type Diagnostic,
     type InitializeResult,
@@ -59,6 +63,7 @@ import { provideDocumentSymbols } from '../features/symbols';
 import { provideStageGraph } from '../features/stageGraph';
 import { STAGE_GRAPH_METHOD, type StageGraphParams, type StageGraphResult } from '../common/graphProtocol';
 import { AnalysisCache, DocumentKeys, SettingsCache } from './documents';
+import { Workspace } from './workspace';
 
 /** At most this many diagnostics are published for one document version. */
 export const MAX_DIAGNOSTICS = 200;
@@ -75,6 +80,7 @@ let hasWorkspaceFolderCapability = false;
 /** Whether the client re-asks for its code lenses / inlay hints when told to (`workspace/codeLens/refresh`, `workspace/inlayHint/refresh`). */
 let hasCodeLensRefresh = false;
 let hasInlayHintRefresh = false;
+let clientCapabilities: ClientCapabilities = {};
 /** Settings pushed with `didChangeConfiguration` when the client cannot be asked. */
 let globalSettings: StagecraftSettings = defaultSettings();
 const env: { workspaceFolders: string[] } = { workspaceFolders: [] };
@@ -121,6 +127,24 @@ async function settingsFor(uri: string): Promise<StagecraftSettings> {
         return defaultSettings();
     }
 }
+
+/** The compose, Bake and CI files of the workspace folders (`workspace.ts`): stages across files. */
+const workspace = new Workspace({
+    connection,
+    documents,
+    analyses,
+    settingsFor,
+    logError: (feature, uri, error) => logError(feature, uri, '-', error),
+    onBuildsChanged: () => {
+        // The summaries, cards and unused-stage reports of the open Dockerfiles follow the builds.
+        for (const doc of documents.all()) {
+            if (workspace.isBuildFile(doc.uri)) continue;
+            publishedVersion.delete(doc.uri);
+            scheduleDiagnostics(doc.uri);
+        }
+        if (hasInlayHintRefresh) connection.languages.inlayHint.refresh().then(undefined, () => undefined);
+    },
+});
 
 interface Ctx {
     document: TextDocument;
@@ -169,16 +193,19 @@ function guard<P, R>(
 }
 
 /**
- * `guard` for document requests: document + settings + analysis (one per version) in.
+ * `guard` for document requests: document + settings + analysis (one per version) in. A request
+ * in a compose, Bake or CI file goes to `inBuildFile` (the fallback when there is none).
  */
 function serve<P extends { textDocument: { uri: string } }, R>(
     feature: string,
     fallback: R,
     fn: (ctx: Ctx, params: P) => R | Promise<R>,
+    inBuildFile?: (params: P, settings: StagecraftSettings) => R | Promise<R>,
 ): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
     return guard(feature, () => fallback,
         (p: P) => ({ uri: p.textDocument.uri, version: () => documents.get(p.textDocument.uri)?.version ?? '-' }),
         async (params, token) => {
+            if (workspace.isBuildFile(params.textDocument.uri)) return inBuildFile ? inBuildFile(params, await settingsFor(params.textDocument.uri)) : fallback;
             const ctx = await contextOf(params.textDocument.uri, token);
             return ctx ? fn(ctx, params) : fallback;
         });
@@ -186,14 +213,15 @@ function serve<P extends { textDocument: { uri: string } }, R>(
 
 /** The context of an open document (null when it is not open): its latest version, settings, analysis. */
 async function contextOf(uri: string, token: CancellationToken): Promise<Ctx | null> {
-    if (!documents.get(uri)) return null;
+    if (!documents.get(uri) || workspace.isBuildFile(uri)) return null;
     const settings = await settingsFor(uri);
     if (token.isCancellationRequested) throw new Cancelled();
     // The document may have changed while the settings were fetched: use the latest.
     const document = documents.get(uri);
     if (!document) return null;
     const analysis = analyses.get(document, settings);
-    return { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env };
+    const docEnv: FeatureEnv = { ...env, workspace: workspace.usageFor(uri, analysis) };
+    return { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env: docEnv };
 }
 
 const nowhere = () => ({ uri: '-', version: () => '-' });
@@ -214,6 +242,7 @@ function tryGeneral<T>(feature: string, ctx: Ctx, fallback: T, fn: (service: Gen
 connection.onInitialize((params): InitializeResult => {
     init = parseInitializationOptions(params.initializationOptions);
     const caps = params.capabilities;
+    clientCapabilities = caps;
     hasConfigurationCapability = !!caps.workspace?.configuration;
     hasDynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     env.workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
@@ -270,9 +299,13 @@ connection.onInitialized(() => {
         connection.workspace.onDidChangeWorkspaceFolders((e) => {
             const removed = new Set(e.removed.map((f) => f.uri));
             env.workspaceFolders = [...env.workspaceFolders.filter((u) => !removed.has(u)), ...e.added.map((f) => f.uri)];
+            workspace.foldersChanged(e.added.map((f) => f.uri), e.removed.map((f) => f.uri));
         });
     }
+    workspace.start(env.workspaceFolders, clientCapabilities);
 });
+
+connection.onDidChangeWatchedFiles((params) => workspace.onWatchedFiles(params));
 
 connection.onDidChangeConfiguration((change) => {
     if (!hasConfigurationCapability) {
@@ -280,7 +313,8 @@ connection.onDidChangeConfiguration((change) => {
         globalSettings = normalizeSettings(raw);
     }
     settingsCache.clear();
-    for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+    for (const doc of documents.all()) if (!workspace.isBuildFile(doc.uri)) scheduleDiagnostics(doc.uri, 0);
+    workspace.republishAll();
     // The lenses (feature switch) and the summaries (target, build args) may change with the
     // settings; VS Code asks for them again only after an edit unless told to.
     if (hasCodeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).then(undefined, () => undefined);
@@ -312,7 +346,7 @@ async function publishDiagnostics(uri: string): Promise<void> {
         const last = publishedVersion.get(uri);
         if (last && last.version === document.version && last.settings === settings) return;
         const analysis = analyses.get(document, settings);
-        const ours = settings.features.diagnostics ? provideDiagnostics(document, analysis, settings) : [];
+        const ours = settings.features.diagnostics ? provideDiagnostics(document, analysis, settings, workspace.usageFor(uri, analysis)?.usage) : [];
         let generalDiags: Diagnostic[] = [];
         if (general && generalEnabled(init, settings)) {
             try {
@@ -329,10 +363,18 @@ async function publishDiagnostics(uri: string): Promise<void> {
     }
 }
 
-documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
-documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
+documents.onDidOpen((e) => {
+    if (workspace.isBuildFile(e.document.uri)) workspace.documentChanged(e.document);
+    else scheduleDiagnostics(e.document.uri, 0);
+});
+documents.onDidChangeContent((e) => {
+    if (workspace.isBuildFile(e.document.uri)) return workspace.documentChanged(e.document);
+    scheduleDiagnostics(e.document.uri);
+    workspace.dockerfileChanged(e.document.uri);
+});
 documents.onDidClose((e) => {
     const uri = e.document.uri;
+    if (workspace.isBuildFile(uri)) return workspace.documentClosed(uri);
     const t = timers.get(uri);
     if (t) clearTimeout(t);
     timers.delete(uri);
@@ -349,7 +391,7 @@ connection.onHover(serve('hover', null, (ctx, params) => {
     const ours = ctx.settings.features.hover ? provideHover(ctx.document, ctx.analysis, params, ctx.settings, ctx.env) : null;
     const gen = tryGeneral('hover', ctx, null, (s) => s.computeHover(ctx.document.getText(), params.position));
     return mergeHover(ours, gen);
-}));
+}, (params, settings) => workspace.hover(params, settings, env.workspaceFolders)));
 
 // Lenses come without commands (a range and the document's key each; 1,000 at 1,000 stages) and
 // are resolved one by one, by VS Code only for those on screen: the key names the document, the
@@ -388,15 +430,16 @@ connection.onCodeLensResolve(guard('codeLensResolve', (lens: CodeLens) => emptyL
 
 // The stage summaries, for the range VS Code shows (it asks again after every edit and scroll).
 connection.languages.inlayHint.on(serve('inlayHint', [], (ctx, params) =>
-    ctx.settings.features.inlayHints ? provideInlayHints(ctx.document, ctx.analysis, params) : []));
+    ctx.settings.features.inlayHints ? provideInlayHints(ctx.document, ctx.analysis, params, ctx.env.workspace) : []));
 
 connection.onDefinition(serve('definition', null, (ctx, params) => {
     const ours = ctx.settings.features.navigation ? provideDefinition(ctx.document, ctx.analysis, params) : null;
     return ours ?? tryGeneral('definition', ctx, null, (s) => s.computeDefinition(params.textDocument, ctx.document.getText(), params.position));
-}));
+}, (params, settings) => (settings.features.navigation ? workspace.definition(params) : null)));
 
-connection.onReferences(serve('references', null, (ctx, params) =>
-    ctx.settings.features.navigation ? provideReferences(ctx.document, ctx.analysis, params) : null));
+connection.onReferences(serve('references', null, async (ctx, params) =>
+    ctx.settings.features.navigation ? provideReferences(ctx.document, ctx.analysis, params, await workspace.buildsOf(ctx.document.uri)) : null,
+(params, settings) => (settings.features.navigation ? workspace.references(params) : null)));
 
 connection.onDocumentHighlight(serve('documentHighlight', null, (ctx, params) => {
     const ours = ctx.settings.features.navigation ? provideDocumentHighlights(ctx.document, ctx.analysis, params) : null;
@@ -407,14 +450,18 @@ connection.onPrepareRename(serve('prepareRename', null, (ctx, params) => {
     const ours = ctx.settings.features.navigation ? prepareRename(ctx.document, ctx.analysis, params) : null;
     if (ours && 'error' in ours) throw new ResponseError(LSPErrorCodes.RequestFailed, ours.error);
     return ours ?? tryGeneral('prepareRename', ctx, null, (s) => s.prepareRename(ctx.document.getText(), params.position));
-}));
+}, async (params, settings) => (settings.features.navigation ? workspace.prepareRename(params) : null)));
 
-connection.onRenameRequest(serve('rename', null, (ctx, params) => {
-    const ours = ctx.settings.features.navigation ? provideRename(ctx.document, ctx.analysis, params) : null;
+connection.onRenameRequest(serve('rename', null, async (ctx, params) => {
+    const ours = ctx.settings.features.navigation ? provideRename(ctx.document, ctx.analysis, params, await workspace.buildsOf(ctx.document.uri)) : null;
     if (ours && 'error' in ours) throw new ResponseError(LSPErrorCodes.RequestFailed, ours.error);
     if (ours) return ours.edit;
     const edits = tryGeneral('rename', ctx, [], (s) => s.computeRename(params.textDocument, ctx.document.getText(), params.position, params.newName));
     return edits.length ? { changes: { [ctx.document.uri]: edits } } : null;
+}, async (params, settings) => {
+    const ours = settings.features.navigation ? await workspace.rename(params) : null;
+    if (ours && 'error' in ours) throw new ResponseError(LSPErrorCodes.RequestFailed, ours.error);
+    return ours?.edit ?? null;
 }));
 
 connection.onDocumentSymbol(serve('documentSymbol', [], (ctx, params) => {
@@ -430,7 +477,7 @@ connection.onFoldingRanges(serve('foldingRange', [], (ctx, params) => {
 connection.onCompletion(serve('completion', [], (ctx, params) => {
     const ours = ctx.settings.features.completion ? provideCompletion(ctx.document, ctx.analysis, params) : [];
     return mergeCompletions(ours, tryGeneral('completion', ctx, [], (s) => generalCompletion(s, ctx.document.getText(), params.position)));
-}));
+}, (params, settings) => (settings.features.completion ? workspace.completion(params) : [])));
 
 connection.onCompletionResolve(guard('completionResolve', (item: CompletionItem) => item, nowhere, (item: CompletionItem) => {
     if (item.data === STAGECRAFT_COMPLETION_DATA || !general) return item;
@@ -447,7 +494,7 @@ connection.onCodeAction(serve('codeAction', [], (ctx, params) => {
         out.push(...commands);
     }
     return out;
-}));
+}, (params, settings) => (settings.features.codeActions ? workspace.codeActions(params) : [])));
 
 connection.onExecuteCommand(guard('executeCommand', () => null, (p: ExecuteCommandParams) => ({ uri: String(p.arguments?.[0] ?? '-'), version: () => '-' }), async (params: ExecuteCommandParams) => {
     if (!general || !generalCommands.includes(params.command)) return null;
