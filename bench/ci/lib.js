@@ -193,14 +193,23 @@ function classicStages(output, names) {
 
 /** BuildKit `--progress=plain` output -> { stageName: { steps, cached } }. */
 function buildkitStages(output) {
+    // Read as server/src/plan/output.ts reads it: a step that only downloaded its layers from a
+    // remote cache (no `CACHED` line, no timestamped command output) did not run.
     const vertex = new Map();
     const cached = new Set();
+    const loaded = new Set();
+    const ran = new Set();
     for (const line of output.split('\n')) {
         const v = /^#(\d+) \[([^\]\s]+) \d+\/\d+\] (.*)$/.exec(line);
         if (v) { if (!vertex.has(v[1])) vertex.set(v[1], { stage: v[2].toLowerCase(), text: v[3] }); continue; }
         const c = /^#(\d+) CACHED/.exec(line);
-        if (c) cached.add(c[1]);
+        if (c) { cached.add(c[1]); continue; }
+        const b = /^#(\d+) (?:sha256:[0-9a-f]{64} [0-9.]+[kMG]?B \/ |extracting sha256:[0-9a-f]{64})/.exec(line);
+        if (b) { loaded.add(b[1]); continue; }
+        const o = /^#(\d+) \d+\.\d+ /.exec(line);
+        if (o) ran.add(o[1]);
     }
+    for (const id of loaded) if (!ran.has(id)) cached.add(id);
     const res = {};
     for (const [id, info] of vertex) {
         if (/^FROM\s/i.test(info.text)) continue;

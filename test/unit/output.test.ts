@@ -46,4 +46,27 @@ describe('BuildKit output', () => {
         assert.equal(stages.get('build')?.length, 2);
         assert.equal(stages.has('base'), false);
     });
+
+    it('BuildKit 0.13: a step loaded from a remote cache that printed no CACHED line (only its layers\' download) did not run', () => {
+        // Recorded from `docker buildx build` 0.13 (Docker 26.1), a source change on a fresh engine.
+        const out = [
+            '#8 [deps 1/2] COPY manifest.txt ./',
+            '#8 CACHED',
+            '#9 [deps 2/2] RUN sleep 2 && mkdir -p /deps',
+            '#9 sha256:6c03919fb4b5c79b43d2d49f39cef88e074c1802e3d29fd7feba98ebb676aa3d 250B / 250B 0.0s done',
+            '#9 extracting sha256:6c03919fb4b5c79b43d2d49f39cef88e074c1802e3d29fd7feba98ebb676aa3d done',
+            '#9 DONE 0.1s',
+            '#10 [build 1/2] COPY src/ ./src/',
+            '#10 DONE 0.0s',
+            '#11 [build 2/2] RUN make',
+            '#11 0.211 cc -o app main.c',
+            '#11 DONE 0.4s',
+            '#12 [test 1/1] RUN true',
+            '#12 DONE 0.2s',
+        ].join('\n');
+        const stages = parseBuildkitStages(out);
+        assert.deepEqual(stages.get('deps')?.map((s) => s.cached), [true, true], 'downloaded, not run');
+        assert.deepEqual(stages.get('build')?.map((s) => s.cached), [false, false], 'ran (with output or without)');
+        assert.deepEqual(stages.get('test')?.map((s) => s.cached), [false], 'a step that ran with no output');
+    });
 });

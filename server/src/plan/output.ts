@@ -61,6 +61,12 @@ export function parseBuildkitStages(output: string): Map<string, StepInfo[]> {
 function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failure: BuildOutcome['failure'] } {
     const vertex = new Map<string, { stage: string; text: string }>();
     const cached = new Set<string>();
+    // A step whose result came from a remote cache sometimes prints only the download of its
+    // layers (`#9 sha256:... 250B / 250B done`, `#9 extracting sha256:...`), not `CACHED`
+    // (BuildKit 0.13's plain printer, measured): such a step did not run. A step that ran prints
+    // its command's output with a timestamp (`#9 0.213 ...`), or nothing.
+    const loaded = new Set<string>();
+    const ran = new Set<string>();
     let failure: BuildOutcome['failure'] = null;
     let errorVertex: string | null = null;
     let reason = '';
@@ -70,6 +76,10 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
         if (v) { if (!vertex.has(v[1])) { vertex.set(v[1], { stage: v[2].toLowerCase(), text: v[3] }); } continue; }
         const c = /^#(\d+) CACHED$/.exec(line);
         if (c) { cached.add(c[1]); continue; }
+        const blob = /^#(\d+) (?:sha256:[0-9a-f]{64} [0-9.]+[kMG]?B \/ |extracting sha256:[0-9a-f]{64})/.exec(line);
+        if (blob) { loaded.add(blob[1]); continue; }
+        const out = /^#(\d+) \d+\.\d+ /.exec(line);
+        if (out) { ran.add(out[1]); continue; }
         const e = /^#(\d+) ERROR: (.*)$/.exec(line);
         if (e && errorVertex === null && vertex.has(e[1])) { errorVertex = e[1]; reason = e[2]; continue; }
         const solve = /^(?:error: )?failed to solve: (.*)$/.exec(line);
@@ -80,7 +90,7 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
         if (/^FROM\s/i.test(info.text)) { continue; }
         let list = stages.get(info.stage);
         if (list === undefined) { list = []; stages.set(info.stage, list); }
-        list.push({ text: info.text, cached: cached.has(id) });
+        list.push({ text: info.text, cached: cached.has(id) || (loaded.has(id) && !ran.has(id)) });
     }
     if (errorVertex !== null) {
         const info = vertex.get(errorVertex) as { stage: string; text: string };
