@@ -88,6 +88,30 @@ describe('ARGs', () => {
         assert.equal(a('ARG A=1\nARG B=${A}.2\nFROM img:$B\n').stages[0].fromResolved, 'img:1.2');
     });
 
+    it('leave a FROM unresolved, with a problem that says why, when its ${...} nest past the limit (3,000 levels)', () => {
+        const deep = (n: number) => '${A:-'.repeat(n) + 'alpine' + '}'.repeat(n);
+        const an = a(`FROM ${deep(3000)} AS app\n`);
+        assert.equal(an.stages.length, 1);
+        assert.equal(an.stages[0].fromResolved, null);
+        assert.deepEqual(an.problems.map((p) => [p.code, p.message, p.range?.start.line]),
+            [['expansion-limit', 'The base image of stage app is left unresolved: ${...} is nested more than 32 levels deep', 0]]);
+        assert.equal(a(`FROM ${deep(32)}\n`).stages[0].fromResolved, 'alpine', '32 levels are expanded');
+        // Nesting that is not expanded (A is set) costs one scan, however deep.
+        assert.equal(a(`ARG A=busybox\nFROM ${deep(3000)}\n`).stages[0].fromResolved, 'busybox');
+    });
+
+    it('leave an ARG unresolved past 4,096 expanded characters; what depends on it is unresolved, the rest is not', () => {
+        const lines = ['ARG A0=x', ...Array.from({ length: 26 }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`), 'FROM img:${A26} AS big', 'FROM img:${A10} AS ok'];
+        const an = a(lines.join('\n') + '\n');
+        assert.deepEqual(an.problems.map((p) => [p.code, p.message, p.range?.start.line]),
+            [['expansion-limit', 'ARG A13 is left unresolved: it expands to more than 4,096 characters', 13]]);
+        assert.equal(an.globalArgs[12].value?.length, 4096);
+        assert.deepEqual(an.globalArgs.slice(13).map((g) => g.value), Array(14).fill(null));
+        assert.equal(an.stages[0].fromResolved, null);
+        assert.equal(an.stages[1].fromResolved, `img:${'x'.repeat(1024)}`);
+        assert.ok(JSON.stringify(toJson(an)).length < 20000, 'the JSON stays small');
+    });
+
     it('pick a stage by ARG: FROM build-${VARIANT}', () => {
         const f = 'ARG VARIANT=slim\nFROM alpine AS build-slim\nFROM alpine AS build-full\nFROM build-${VARIANT} AS final\n';
         assert.equal(a(f).stages[2].parent, 0);

@@ -2,6 +2,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -63,5 +65,43 @@ describe('stagecraft analyze', () => {
         const r = stagecraft('analyze', path.join(ROOT, 'package.json'));
         assert.equal(r.code, 2);
         assert.match(r.stderr, /has no FROM instruction/);
+    });
+});
+
+describe('stagecraft on its own bugs', () => {
+    it('exits 70 with one line that says it is a bug, never 2 (the bad-Dockerfile code), and prints no output', async () => {
+        // A bug inside the analysis, made by replacing its parse for this one call.
+        const parse = require('../../server/src/analysis/parse') as { parseDockerfile: (t: string) => unknown };
+        const { main } = await import('../../server/src/cli/main');
+        const real = parse.parseDockerfile;
+        parse.parseDockerfile = () => { throw new TypeError('boom'); };
+        let out = '';
+        let err = '';
+        try {
+            const code = await main(['analyze', GO], { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: ROOT, env: {} });
+            assert.equal(code, 70);
+        } finally {
+            parse.parseDockerfile = real;
+        }
+        assert.equal(out, '');
+        assert.equal(err, 'stagecraft analyze: internal error while analysing (a bug in Stagecraft, please report it): boom\n');
+    });
+
+    it('documents exit code 70 in its help', () => {
+        assert.match(stagecraft('--help').stdout, /70 internal error/);
+        assert.match(stagecraft('analyze', '--help').stdout, /70 internal error/);
+    });
+
+    it('gives one clear line and exit 2 for a file too large to analyse', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-large-'));
+        try {
+            const file = path.join(dir, 'Dockerfile');
+            fs.writeFileSync(file, 'FROM alpine\n' + 'RUN true\n'.repeat(130_000));
+            const r = stagecraft('analyze', file);
+            assert.equal(r.code, 2);
+            assert.equal(r.stderr, `stagecraft analyze: ${file}: the file is too large to analyse (1.2 million characters; at most 1.0 million characters)\n`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

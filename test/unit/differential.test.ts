@@ -7,7 +7,9 @@
  * - the heavy-step and test rules run as one combined regular expression (`analysis/commands.ts`)
  *   against trying each rule in turn, and `simpleCommands` against its former implementation;
  * - `expandWord` (ARG expansion, `analysis/expand.ts`) against its former, character-by-character
- *   implementation.
+ *   (and recursive) implementation;
+ * - the analysis over our parse (`analysis/parse.ts`, which skips dockerfile-ast's quadratic
+ *   per-stage comment bookkeeping) against the analysis over the library's full parse.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -17,6 +19,8 @@ import fc from 'fast-check';
 import { DockerfileParser, type Argument, type Flag, type From, type Instruction } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../server/src/analysis';
+import { analyzeWith } from '../../server/src/analysis/analyze';
+import { parseDockerfileFully } from '../../server/src/analysis/parse';
 import { commentContent, LineIndex, newTokens, readFlags, tokenize, type FlagToken } from '../../server/src/analysis/tokens';
 import { findCommands, HEAVY_RULES, simpleCommands, TEST_RULES } from '../../server/src/analysis/commands';
 import { expandWord, type VariableLookup } from '../../server/src/analysis/expand';
@@ -324,5 +328,26 @@ describe('ARG expansion is what it was before its fast paths', () => {
         fc.assert(fc.property(word, fc.constantFrom('\\', '`'), (text, esc) => {
             assert.deepEqual(expandWord(text, lookup, esc), expandAsWas(text, lookup, esc));
         }), { numRuns: 5000, seed: 9 });
+    });
+});
+
+describe('the parse without dockerfile-ast\'s per-stage comment bookkeeping (analysis/parse.ts) gives the same analysis', () => {
+    const full = (text: string) => analyzeWith(text, {}, parseDockerfileFully);
+    it('on the real Dockerfiles of the repository', () => {
+        for (const text of corpus) { assert.deepEqual(analyze(text), full(text)); }
+    });
+
+    it('on 3000 mutated files, comments spliced in', () => {
+        fc.assert(fc.property(mutatedFile, fc.array(fc.tuple(fc.nat(), fc.constantFrom('# c\n', '#x\n', ' # y', '\n#\n')), { maxLength: 4 }), (text, comments) => {
+            for (const [at, c] of comments) { const i = at % (text.length + 1); text = text.slice(0, i) + c + text.slice(i); }
+            assert.deepEqual(analyze(text), full(text));
+        }), { numRuns: 3000, seed: 16 });
+    });
+
+    it('and the library is itself again after our parse (a later parse organises its comments)', () => {
+        analyze('# a\nFROM a AS x\n# b\nRUN b\n');
+        const d = DockerfileParser.parse('FROM a AS x\n# inside\nRUN b\n');
+        const stage = (d as unknown as { buildStages: { getComments(): unknown[] }[] }).buildStages[0];
+        assert.equal(stage.getComments().length, 1);
     });
 });

@@ -9,12 +9,13 @@
  * Never throws: `analyzeUnsafe` is wrapped so that a bug here degrades to an empty analysis with a
  * problem, not a crash.
  */
-import { DockerfileParser, type Argument, type Comment, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
+import { type Argument, type Comment, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import type {
-    Analysis, AnalyzeOptions, ContextCopy, GlobalArg, HeavyStep, InstructionInfo, Stage, StageRef, TestStep,
+    Analysis, AnalysisProblem, AnalyzeOptions, ContextCopy, GlobalArg, HeavyStep, InstructionInfo, Stage, StageRef, TestStep,
 } from './model';
 import { expandWord } from './expand';
+import { parseDockerfile } from './parse';
 import { findCommands, isBroadSource } from './commands';
 import { classify } from './patterns';
 import { commentContent, joinValues, LineIndex, newTokens, readFlags, tokenize, type FlagToken, type Tokens } from './tokens';
@@ -26,19 +27,46 @@ export function sameName(a: string | null | undefined, b: string | null | undefi
     return a != null && b != null && a.toLowerCase() === b.toLowerCase();
 }
 
+/**
+ * Longer texts are not analysed: the parse alone would take seconds on the editor's only thread
+ * (about 0.6 s per million characters here; no Dockerfile anyone writes comes near). The analysis is then empty with a
+ * `too-large` problem that says so.
+ */
+export const MAX_ANALYSED_LENGTH = 1_000_000;
+
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+    return analyzeWith(text, options, parseDockerfile);
+}
+
+/** `analyze()` over another parse of the text (the differential test passes the library's full parse). */
+export function analyzeWith(text: string, options: AnalyzeOptions, parse: (text: string) => Dockerfile): Analysis {
+    if (text.length > MAX_ANALYSED_LENGTH) {
+        return emptyAnalysis(options, {
+            code: 'too-large', range: null,
+            message: `the file is too large to analyse (${sizeText(text.length)}; at most ${sizeText(MAX_ANALYSED_LENGTH)})`,
+        });
+    }
     try {
-        return analyzeUnsafe(text, options);
+        return analyzeUnsafe(text, options, parse);
     } catch (e) {
-        return emptyAnalysis(options, `internal error while analysing: ${(e as Error)?.message ?? e}`);
+        // A bug of ours, never the user's file: its own code, with the stack for the log.
+        const error = e instanceof Error ? e : new Error(String(e));
+        return emptyAnalysis(options, {
+            code: 'internal-error', range: null, detail: error.stack ?? error.message,
+            message: `internal error while analysing (a bug in Stagecraft, please report it): ${error.message.split('\n')[0]}`,
+        });
     }
 }
 
-function emptyAnalysis(options: AnalyzeOptions, message: string): Analysis {
+function sizeText(chars: number): string {
+    return `${(chars / 1e6).toFixed(1)} million characters`;
+}
+
+function emptyAnalysis(options: AnalyzeOptions, problem: AnalysisProblem): Analysis {
     const platform = options.platform || DEFAULT_PLATFORM;
     return {
         target: null, platform, buildPlatform: options.buildPlatform || platform, stages: [], unused: [],
-        globalArgs: [], problems: [{ code: 'no-stages', message, range: null }], escapeChar: '\\',
+        globalArgs: [], problems: [problem], escapeChar: '\\',
     };
 }
 
@@ -85,15 +113,15 @@ function line1(r: Range): number {
  * the first ~30 analyses of a 50-stage file). Loops over arrays are indexed for the same reason
  * (cheaper than iterators before optimisation).
  */
-function analyzeUnsafe(text: string, options: AnalyzeOptions): Analysis {
-    const dockerfile = DockerfileParser.parse(text);
+function analyzeUnsafe(text: string, options: AnalyzeOptions, parse: (text: string) => Dockerfile): Analysis {
+    const dockerfile = parse(text);
     const escapeChar = dockerfile.getEscapeCharacter();
     const problems: Analysis['problems'] = [];
     const args = readGlobalArgs(dockerfile, options, escapeChar, problems);
 
     const doc: Doc = { text, index: new LineIndex(text), escapeChar, escape: escapeChar.charCodeAt(0), tokens: newTokens(), lines: null, commands: null };
     const firstByName = new Map<string, number>();
-    const stages = readStages(dockerfile.getFROMs(), doc, firstByName, args.fromLookup);
+    const stages = readStages(dockerfile.getFROMs(), doc, firstByName, args.fromLookup, problems);
     if (stages.length === 0) {
         problems.push({ code: 'no-stages', message: 'the Dockerfile has no FROM instruction', range: null });
     }
@@ -165,6 +193,9 @@ function readGlobalArgs(dockerfile: Dockerfile, options: AnalyzeOptions, escapeC
             const ex = expandWord(raw, (n) => uncertain.has(n) ? null : lookup(n), escapeChar);
             value = ex.value;
             certain = ex.certain;
+            if (ex.limit) {
+                problems.push({ code: 'expansion-limit', message: `ARG ${name} is left unresolved: ${ex.limit}`, range: arg.getRange() });
+            }
         } else if (lookup(name) !== undefined) {
             value = lookup(name)!; // `ARG TARGETOS` re-declares an automatic ARG
             certain = !uncertain.has(name);
@@ -174,8 +205,9 @@ function readGlobalArgs(dockerfile: Dockerfile, options: AnalyzeOptions, escapeC
         }
         if (certain) { uncertain.delete(name); } else { uncertain.add(name); }
         declared.set(name, value);
+        const unquoted = raw === null ? null : expandWord(raw, () => undefined, escapeChar);
         globalArgs.push({
-            name, default: raw === null ? null : expandWord(raw, () => undefined, escapeChar).value,
+            name, default: unquoted === null ? null : unquoted.limit ? raw : unquoted.value,
             value: uncertain.has(name) ? null : value, line: line1(arg.getRange()), range: arg.getRange(),
         });
     }
@@ -184,7 +216,8 @@ function readGlobalArgs(dockerfile: Dockerfile, options: AnalyzeOptions, escapeC
 }
 
 /** One stage per FROM; fills `firstByName` (lower-case name -> first stage with it). */
-function readStages(froms: From[], doc: Doc, firstByName: Map<string, number>, fromLookup: (n: string) => string | null | undefined): Stage[] {
+function readStages(froms: From[], doc: Doc, firstByName: Map<string, number>, fromLookup: (n: string) => string | null | undefined,
+    problems: Analysis['problems']): Stage[] {
     const stages: Stage[] = [];
     for (let index = 0; index < froms.length; index++) {
         const from = froms[index];
@@ -194,7 +227,7 @@ function readStages(froms: From[], doc: Doc, firstByName: Map<string, number>, f
             const lower = name.toLowerCase();
             if (!firstByName.has(lower)) { firstByName.set(lower, index); }
         }
-        stages.push(newStage(from, parts, index, fromLookup, doc.escapeChar));
+        stages.push(newStage(from, parts, index, fromLookup, doc.escapeChar, problems));
     }
     return stages;
 }
@@ -330,7 +363,7 @@ function readFrom(from: From, doc: Doc): FromParts {
 }
 
 function newStage(from: From, parts: FromParts, index: number, lookup: (n: string) => string | null | undefined,
-    escapeChar: string): Stage {
+    escapeChar: string, problems: Analysis['problems']): Stage {
     const range = from.getRange();
     const image = parts.image;
     const imageRange = parts.imageRange;
@@ -338,6 +371,10 @@ function newStage(from: From, parts: FromParts, index: number, lookup: (n: strin
     if (image !== '') {
         const ex = expandWord(image, lookup, escapeChar);
         resolved = ex.certain && ex.value !== '' ? ex.value : null;
+        if (ex.limit) {
+            const label = parts.name ?? `#${index}`;
+            problems.push({ code: 'expansion-limit', message: `The base image of stage ${label} is left unresolved: ${ex.limit}`, range: imageRange ?? range });
+        }
     }
     const fromRef: StageRef = {
         kind: 'from', text: image, resolved, range: imageRange ?? from.getInstructionRange(), line: line1(range),

@@ -5,6 +5,11 @@
  * A variable is "unknown" when it is declared without a value and not overridden, or not declared
  * at all: BuildKit expands it to the empty string, but the result is then decided by something the
  * file does not say, so `certain` turns false when such a variable is substituted.
+ *
+ * Bounded and linear: one left-to-right pass with an explicit stack of the `${V:-word}` words
+ * being expanded (no recursion, so no stack overflow however deep the nesting), each `}` found
+ * once, and two limits: `${` nested deeper than `MAX_EXPANSION_DEPTH`, or a value longer than
+ * `MAX_EXPANDED_LENGTH`, stops the expansion with `limit` saying which; the value is then unknown.
  */
 
 /** `undefined`: not declared; `null`: declared with no value; a string: the value. */
@@ -14,7 +19,14 @@ export interface Expansion {
     value: string;
     /** False when an unknown variable was substituted into the value. */
     certain: boolean;
+    /** Set when a limit stopped the expansion (then `value` is '' and `certain` false): why, in words. */
+    limit?: string;
 }
+
+/** `${` inside `${V:-...}` words, at most this deep (real files nest two or three). */
+export const MAX_EXPANSION_DEPTH = 32;
+/** An expanded value, at most this long (an image reference is at most a few hundred characters). */
+export const MAX_EXPANDED_LENGTH = 4096;
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
@@ -24,111 +36,162 @@ export function expandWord(text: string, lookup: VariableLookup, escapeChar = '\
     if (text.indexOf('$') === -1 && text.indexOf('"') === -1 && text.indexOf("'") === -1 && text.indexOf(escapeChar) === -1) {
         return { value: text, certain: true };
     }
-    const state = { certain: true };
-    const value = expandInner(text, lookup, escapeChar, state, true);
-    return { value, certain: state.certain };
+    return new Expander(text, lookup, escapeChar).run();
 }
 
-function expandInner(text: string, lookup: VariableLookup, escapeChar: string,
-    state: { certain: boolean }, removeQuotes: boolean): string {
-    let out = '';
-    let quote: '"' | "'" | null = null;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote === "'") {
-            if (c === "'") { quote = null; } else { out += c; }
-            continue;
+/** A stretch of text being expanded: the whole word, or the `word` of a `${V:-word}` / `${V:+word}`. */
+interface Frame {
+    /** Next position to read, and the end of this stretch (exclusive). */
+    pos: number;
+    end: number;
+    out: string;
+    quote: '"' | "'" | null;
+    /** Only the whole word removes quotes; a `${V:-word}` keeps them. */
+    removeQuotes: boolean;
+}
+
+class Expander {
+    private certain = true;
+    /** `{` position -> its `}`, for every brace inside a `${...}` met at the top level. */
+    private readonly closes = new Map<number, number>();
+
+    constructor(private readonly text: string, private readonly lookup: VariableLookup, private readonly escapeChar: string) {}
+
+    run(): Expansion {
+        const stack: Frame[] = [{ pos: 0, end: this.text.length, out: '', quote: null, removeQuotes: true }];
+        while (true) {
+            const f = stack[stack.length - 1];
+            if (f.pos >= f.end) {
+                stack.pop();
+                if (stack.length === 0) { return { value: f.out, certain: this.certain }; }
+                stack[stack.length - 1].out += f.out; // its `pos` is past the word's `}` already
+            } else {
+                const word = this.step(f, stack.length === 1);
+                if (word !== null) {
+                    if (stack.length > MAX_EXPANSION_DEPTH) {
+                        return this.stop(`\${...} is nested more than ${MAX_EXPANSION_DEPTH} levels deep`);
+                    }
+                    stack.push(word);
+                }
+            }
+            if (stack[stack.length - 1].out.length > MAX_EXPANDED_LENGTH) {
+                return this.stop(`it expands to more than ${MAX_EXPANDED_LENGTH.toLocaleString('en-US')} characters`);
+            }
         }
-        if (c !== escapeChar && c !== '"' && c !== "'" && c !== '$') {
+    }
+
+    private stop(limit: string): Expansion {
+        return { value: '', certain: false, limit };
+    }
+
+    /** Reads what starts at `f.pos` into `f.out`; returns a word to expand next when it meets one. */
+    private step(f: Frame, top: boolean): Frame | null {
+        const text = this.text;
+        const esc = this.escapeChar;
+        const i = f.pos;
+        const c = text[i];
+        if (f.quote === "'") {
+            if (c === "'") { f.quote = null; } else { f.out += c; }
+            f.pos = i + 1;
+            return null;
+        }
+        if (c !== esc && c !== '"' && c !== "'" && c !== '$') {
             // A run of characters that mean nothing here is copied as it is, in one slice.
             let j = i + 1;
-            while (j < text.length) {
+            while (j < f.end) {
                 const d = text[j];
-                if (d === escapeChar || d === '"' || d === "'" || d === '$') { break; }
+                if (d === esc || d === '"' || d === "'" || d === '$') { break; }
                 j++;
             }
-            out += text.slice(i, j);
-            i = j - 1;
-            continue;
+            f.out += text.slice(i, j);
+            f.pos = j;
+            return null;
         }
-        if (c === escapeChar && i + 1 < text.length) {
-            out += text[i + 1];
-            i++;
-            continue;
+        if (c === esc && i + 1 < f.end) {
+            f.out += text[i + 1];
+            f.pos = i + 2;
+            return null;
         }
-        if (removeQuotes && (c === '"' || c === "'")) {
-            if (quote === '"' && c === '"') { quote = null; continue; }
-            if (quote === null) { quote = c; continue; }
+        if (f.removeQuotes && (c === '"' || c === "'")) {
+            if (f.quote === '"' && c === '"') { f.quote = null; f.pos = i + 1; return null; }
+            if (f.quote === null) { f.quote = c; f.pos = i + 1; return null; }
         }
-        if (c === '$' && i + 1 < text.length) {
+        if (c === '$' && i + 1 < f.end) {
             const next = text[i + 1];
             if (next === '{') {
-                const close = findClosingBrace(text, i + 2, escapeChar);
-                if (close < 0) { out += text.slice(i); break; }
-                out += expandBraced(text.slice(i + 2, close), lookup, escapeChar, state);
-                i = close;
-                continue;
+                const close = top ? this.matchBraces(i + 1, f.end) : (this.closes.get(i + 1) ?? -1);
+                if (close < 0) { f.out += text.slice(i, f.end); f.pos = f.end; return null; }
+                f.pos = close + 1;
+                return this.braced(f, i + 2, close);
             }
             if (NAME_START.test(next)) {
                 let j = i + 1;
-                while (j < text.length && NAME_CHAR.test(text[j])) { j++; }
-                out += substitute(text.slice(i + 1, j), lookup, state);
-                i = j - 1;
-                continue;
+                while (j < f.end && NAME_CHAR.test(text[j])) { j++; }
+                f.out += this.substitute(text.slice(i + 1, j));
+                f.pos = j;
+                return null;
             }
         }
-        out += c;
+        f.out += c;
+        f.pos = i + 1;
+        return null;
     }
-    return out;
-}
 
-function findClosingBrace(text: string, from: number, escapeChar: string): number {
-    let depth = 1;
-    for (let i = from; i < text.length; i++) {
-        const c = text[i];
-        if (c === escapeChar) { i++; continue; }
-        if (c === '{') { depth++; }
-        if (c === '}') { depth--; if (depth === 0) { return i; } }
+    /**
+     * The `}` that closes the `{` at `open` (escaped characters skipped, bare braces counted), or -1;
+     * records the closing brace of every `{` inside on the way, so nested `${` never scan again.
+     */
+    private matchBraces(open: number, end: number): number {
+        const text = this.text;
+        const opens = [open];
+        for (let i = open + 1; i < end; i++) {
+            const c = text[i];
+            if (c === this.escapeChar) { i++; continue; }
+            if (c === '{') { opens.push(i); }
+            if (c === '}') {
+                this.closes.set(opens.pop()!, i);
+                if (opens.length === 0) { return i; }
+            }
+        }
+        return -1;
     }
-    return -1;
-}
 
-function expandBraced(inner: string, lookup: VariableLookup, escapeChar: string,
-    state: { certain: boolean }): string {
-    let j = 0;
-    while (j < inner.length && NAME_CHAR.test(inner[j])) { j++; }
-    const name = inner.slice(0, j);
-    const rest = inner.slice(j);
-    if (name === '') { return ''; }
-    if (rest === '') { return substitute(name, lookup, state); }
-    const m = /^(:?)([-+?])([\s\S]*)$/.exec(rest);
-    if (!m) {
-        // Modifiers BuildKit 0.8 does not know (#, %, /): the value cannot be predicted.
-        state.certain = false;
-        return '';
+    /** `${inner}` with `inner` = text[from, close): appends its value, or returns the word to expand. */
+    private braced(f: Frame, from: number, close: number): Frame | null {
+        const text = this.text;
+        let j = from;
+        while (j < close && NAME_CHAR.test(text[j])) { j++; }
+        const name = text.slice(from, j);
+        if (name === '') { return null; }
+        if (j === close) { f.out += this.substitute(name); return null; }
+        const colon = text[j] === ':';
+        const op = text[colon ? j + 1 : j];
+        if (op !== '-' && op !== '+' && op !== '?') {
+            // Modifiers BuildKit 0.8 does not know (#, %, /): the value cannot be predicted.
+            this.certain = false;
+            return null;
+        }
+        const raw = this.lookup(name);
+        const set = raw !== undefined && raw !== null;
+        const use = colon ? set && raw !== '' : set;
+        const word: Frame = { pos: (colon ? j + 2 : j + 1), end: close, out: '', quote: null, removeQuotes: false };
+        // An unknown variable is unset for the modifier forms: the file says what happens then.
+        switch (op) {
+            case '-': if (use) { f.out += raw as string; return null; } return word;
+            case '+': return use ? word : null;
+            default: // '?': fails the build when unset
+                if (!use) { this.certain = false; return null; }
+                f.out += raw as string;
+                return null;
+        }
     }
-    const colon = m[1] === ':';
-    const op = m[2];
-    const word = m[3];
-    const raw = lookup(name);
-    const set = raw !== undefined && raw !== null;
-    const nonEmpty = set && raw !== '';
-    const use = colon ? nonEmpty : set;
-    // An unknown variable is unset for the modifier forms: the file says what happens then.
-    switch (op) {
-        case '-': return use ? (raw as string) : expandInner(word, lookup, escapeChar, state, false);
-        case '+': return use ? expandInner(word, lookup, escapeChar, state, false) : '';
-        default: // '?': fails the build when unset
-            if (!use) { state.certain = false; return ''; }
-            return raw as string;
-    }
-}
 
-function substitute(name: string, lookup: VariableLookup, state: { certain: boolean }): string {
-    const v = lookup(name);
-    if (v === undefined || v === null) {
-        state.certain = false;
-        return '';
+    private substitute(name: string): string {
+        const v = this.lookup(name);
+        if (v === undefined || v === null) {
+            this.certain = false;
+            return '';
+        }
+        return v;
     }
-    return v;
 }

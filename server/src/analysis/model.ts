@@ -153,9 +153,16 @@ export interface GlobalArg {
 
 /** Something wrong with the file or the options that the analysis could not honour. */
 export interface AnalysisProblem {
-    code: 'no-stages' | 'unknown-target' | 'bad-platform';
+    /**
+     * `expansion-limit`: an ARG or FROM left unresolved (nesting or length limit of `expand.ts`);
+     * `too-large`: the text is over `MAX_ANALYSED_LENGTH` and was not analysed;
+     * `internal-error`: a bug in the analysis (never the file's fault), `detail` has the stack.
+     */
+    code: 'no-stages' | 'unknown-target' | 'bad-platform' | 'expansion-limit' | 'internal-error' | 'too-large';
     message: string;
     range: Range | null;
+    /** internal-error: the stack, for the log (never shown as the message). */
+    detail?: string;
 }
 
 export interface Analysis {

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, toJson, type Analysis } from '../analysis';
-import { type CliIO, UsageError, parseArgs, parseBuildArgs } from './io';
+import { type CliIO, UsageError, checkAnalysed, parseArgs, parseBuildArgs } from './io';
 
 export const ANALYZE_HELP = `usage: stagecraft analyze [--json] [--target T] [--build-arg K=V]... [--platform os/arch] FILE
 
@@ -11,7 +11,7 @@ Prints the stages of a Dockerfile, their patterns, and which ones the target nee
   --target T          the build target: a stage name or index (default: the last stage)
   --build-arg K=V     override a global ARG (repeatable)
   --platform os/arch  target platform for TARGETOS, TARGETARCH, ... (default linux/amd64)
-Exit codes: 0 analysed, 2 bad option or unreadable file or unknown target.
+Exit codes: 0 analysed, 2 bad option or unreadable file or unknown target, 70 internal error (a bug).
 `;
 
 export function readDockerfile(file: string, cwd: string): string {
@@ -42,6 +42,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const analysis = analyze(text, {
         target, platform: args.options.get('platform')?.[0], buildArgs: parseBuildArgs(args.options.get('build-arg'), io.env),
     });
+    checkAnalysed(analysis, files[0]);
     for (const p of analysis.problems) {
         if (p.code === 'bad-platform' || p.code === 'unknown-target') { throw new UsageError(p.message); }
         if (p.code === 'no-stages') { throw new UsageError(`${files[0]}: ${p.message}`); }
@@ -81,6 +82,10 @@ export function formatText(a: Analysis): string {
     }
     if (a.unused.length > 0) {
         out += `\nUnused by the target: ${a.unused.map(stageLabel).join(', ')}\n`;
+    }
+    const limits = a.problems.filter((p) => p.code === 'expansion-limit');
+    if (limits.length > 0) {
+        out += `\n${limits.map((p) => `line ${(p.range?.start.line ?? 0) + 1}: ${p.message}`).join('\n')}\n`;
     }
     return out;
 }

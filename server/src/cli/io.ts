@@ -11,6 +11,24 @@ export interface CliIO {
 /** A user mistake (bad option, unreadable or malformed file): one line on stderr, exit 2. */
 export class UsageError extends Error {}
 
+/** Exit code of an internal error: a bug in stagecraft, never the user's input (EX_SOFTWARE of sysexits.h). */
+export const EXIT_INTERNAL_ERROR = 70;
+
+/** A bug of ours found on the way (not thrown by a bug): one line on stderr, exit 70; `detail` is its stack. */
+export class InternalError extends Error {
+    constructor(message: string, readonly detail?: string) {
+        super(message);
+    }
+}
+
+/** What the analysis could not do for a reason other than the file: a bug (exit 70) or a file over the size limit (exit 2). */
+export function checkAnalysed(analysis: { problems: { code: string; message: string; detail?: string }[] }, file: string): void {
+    for (const p of analysis.problems) {
+        if (p.code === 'internal-error') { throw new InternalError(p.message, p.detail); }
+        if (p.code === 'too-large') { throw new UsageError(`${file}: ${p.message}`); }
+    }
+}
+
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 /** Split `--name=value` / `--name value` options; repeated options collect. Unknown ones are errors. */

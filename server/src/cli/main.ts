@@ -2,7 +2,7 @@
  * The `stagecraft` CLI: one table of subcommands. Only `main` turns errors into exit codes;
  * commands return their code and never call process.exit.
  */
-import { type CliIO, type Command, UsageError } from './io';
+import { type CliIO, type Command, EXIT_INTERNAL_ERROR, InternalError, UsageError } from './io';
 import * as analyzeCmd from './analyze';
 
 const VERSION = '0.1.0';
@@ -21,7 +21,8 @@ Commands:
 ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)}${c.summary}`).join('\n')}
 
 Run \`stagecraft <command> --help\` for the options of each.
-Exit codes: 0 success, 1 the build failed, 2 bad option or Dockerfile; see each command's --help.
+Exit codes: 0 success, 1 the build failed, 2 bad option or Dockerfile, ${EXIT_INTERNAL_ERROR} internal error
+(a bug in stagecraft: please report it; STAGECRAFT_DEBUG=1 prints its stack); see each command's --help.
 `;
 
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
@@ -44,7 +45,13 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
             full.stderr.write(`stagecraft ${name}: ${e.message}\n`);
             return 2;
         }
-        full.stderr.write(`stagecraft ${name}: internal error: ${(e as Error)?.message ?? e}\n`);
-        return 70;
+        // Anything else is a bug of ours, never the user's input: one line, its own exit code.
+        const message = e instanceof Error ? e.message : String(e);
+        const line = e instanceof InternalError ? message : `internal error (a bug in Stagecraft, please report it): ${message}`;
+        full.stderr.write(`stagecraft ${name}: ${line.split('\n')[0]}\n`);
+        if (full.env.STAGECRAFT_DEBUG) {
+            full.stderr.write(`${e instanceof InternalError ? e.detail ?? e.stack : e instanceof Error ? e.stack : message}\n`);
+        }
+        return EXIT_INTERNAL_ERROR;
     }
 }

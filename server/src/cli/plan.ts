@@ -9,7 +9,7 @@ import { chooseBackend } from '../plan/backend';
 import { FORMATS, formatPlan, type PlanFormat } from '../plan/formats';
 import { BACKENDS, type BackendChoice, type BuildxCacheType, PlanError, type PlanOptions, planBuild } from '../plan/plan';
 import { readDockerfile } from './analyze';
-import { type CliIO, UsageError, parseArgs, parseBuildArgs } from './io';
+import { type CliIO, UsageError, checkAnalysed, parseArgs, parseBuildArgs } from './io';
 
 export const EXIT_CODES = `Exit codes:
   0  success
@@ -119,6 +119,7 @@ export function readRequest(argv: string[], io: Pick<CliIO, 'cwd' | 'env'>, extr
 export function loadAnalysis(req: BuildRequest, cwd: string): { text: string; analysis: Analysis } {
     const text = readDockerfile(req.dockerfile, cwd);
     const analysis = analyze(text, { target: req.target, buildArgs: req.buildArgs, platform: req.platform ?? undefined });
+    checkAnalysed(analysis, req.dockerfile);
     return { text, analysis };
 }
 

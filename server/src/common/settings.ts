@@ -28,6 +28,12 @@ export const DIAGNOSTIC_CODES = [
     'unresolved-dockerfile',
     /** A compose, Bake or CI file that could not be read (all of it, or a part). */
     'unreadable-build-file',
+    /** An ARG or FROM left unresolved: its `${...}` nest too deep or expand too long. */
+    'expansion-limit',
+    /** The file is too large to analyse in the editor's time budget. */
+    'too-large',
+    /** A bug in Stagecraft's analysis (never the file's fault): also logged with its stack. */
+    'internal-error',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
@@ -91,6 +97,9 @@ export const DEFAULT_DIAGNOSTIC_SEVERITIES: Readonly<Record<DiagnosticCode, Diag
     'inline-dockerfile': 'hint',
     'unresolved-dockerfile': 'hint',
     'unreadable-build-file': 'information',
+    'expansion-limit': 'warning',
+    'too-large': 'warning',
+    'internal-error': 'error',
 };
 
 export function defaultSettings(): StagecraftSettings {

@@ -9,7 +9,7 @@ import type { Analysis, Stage } from '../analysis';
 import type { StagecraftSettings } from '../common/settings';
 import { builtByCard, type StageUsage } from './builtBy';
 import { buildCommandFor } from './buildCommand';
-import { stageAt, stageLabel, targetStage } from './stageAt';
+import { clip, stageAt, stageLabel, targetStage } from './stageAt';
 
 /** What the server knows about the editor that the document does not say. */
 export interface FeatureEnv {
@@ -32,16 +32,21 @@ function ref(analysis: Analysis, index: number): string {
     return s ? `${code(stageLabel(s))} (${index})` : `stage ${index}`;
 }
 
+/** Links of a base chain shown before the rest is counted (`... 40 more <- golang:1.22`). */
+const MAX_CHAIN = 12;
+
 /** `app <- builder <- base <- golang:1.22`: the stage, its FROM parents, then the image. */
 export function baseChain(analysis: Analysis, stage: Stage): string {
     const parts: string[] = [];
     const seen = new Set<number>();
     let cur: Stage | undefined = stage;
+    let hidden = 0;
     while (cur && !seen.has(cur.index)) {
         seen.add(cur.index);
-        parts.push(stageLabel(cur));
+        if (parts.length < MAX_CHAIN) parts.push(stageLabel(cur)); else hidden++;
         if (cur.parent === null) {
-            parts.push(cur.fromResolved ?? (cur.from || '?'));
+            if (hidden > 0) parts.push(`... ${hidden} more`);
+            parts.push(clip(cur.fromResolved ?? (cur.from || '?')));
             break;
         }
         cur = analysis.stages[cur.parent];
@@ -63,7 +68,7 @@ export function stageCard(document: TextDocument, analysis: Analysis, stage: Sta
     }
 
     const deps = stage.dependsOn.map((i) => ref(analysis, i));
-    const images = stage.externalFrom.map(code);
+    const images = stage.externalFrom.map((i) => code(clip(i)));
     let depends = deps.length ? deps.join(', ') : 'no other stage';
     if (images.length) depends += `; images: ${images.join(', ')}`;
     out.push(`**Depends on:** ${depends}`);

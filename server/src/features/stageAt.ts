@@ -15,9 +15,17 @@ export function inRange(range: Range | null | undefined, pos: Position): boolean
     return true;
 }
 
-/** `builder`, or `stage 2` for an unnamed stage. */
+/** Longest text from the file (a name, an image) that a feature shows whole. */
+export const MAX_SHOWN = 120;
+
+/** `text` cut to `max` characters with an ellipsis: what the editor shows stays small whatever the file holds. */
+export function clip(text: string, max = MAX_SHOWN): string {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** `builder`, or `stage 2` for an unnamed stage (a name longer than `MAX_SHOWN` is clipped). */
 export function stageLabel(stage: Stage): string {
-    return stage.name ?? `stage ${stage.index}`;
+    return stage.name === null ? `stage ${stage.index}` : clip(stage.name);
 }
 
 /** What a position points at, for hover and navigation. */

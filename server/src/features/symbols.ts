@@ -6,7 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSymbolParams } from 'vscode-languageserver-protocol';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
-import { stageBodyRange, stageLabel } from './stageAt';
+import { clip, stageBodyRange, stageLabel } from './stageAt';
 
 function contains(outer: Range, inner: Range): boolean {
     const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -15,7 +15,7 @@ function contains(outer: Range, inner: Range): boolean {
 
 /** `FROM golang:1.22 · builder-app, split-step` */
 export function stageDetail(stage: Stage): string {
-    const from = `FROM ${stage.from}`;
+    const from = `FROM ${clip(stage.from)}`;
     return stage.patterns.length ? `${from} · ${stage.patterns.map((p) => p.label).join(', ')}` : from;
 }
 

@@ -46,6 +46,13 @@ export class AnalysisCache {
             this.onError(document.uri, error);
             analysis = emptyAnalysis(settings.platform);
         }
+        // analyze() turns its own bugs into an `internal-error` problem: reported like a thrown one.
+        for (const p of analysis.problems) {
+            if (p.code !== 'internal-error') continue;
+            const error = new Error(p.message);
+            error.stack = p.detail ?? p.message;
+            this.onError(document.uri, error);
+        }
         this.entries.set(document.uri, { version: document.version, key, analysis });
         return analysis;
     }

@@ -105,11 +105,24 @@ function logError(feature: string, uri: string, version: number | string, error:
     logged.add(key);
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
     const line = `[stagecraft] ${feature} failed on ${uri} (version ${version}): ${thirdParty ? detail.split('\n').slice(0, 4).join('\n') : detail}`;
-    if (thirdParty) connection.console.warn(line);
-    else connection.console.error(line);
+    if (thirdParty) {
+        connection.console.warn(line);
+        return;
+    }
+    connection.console.error(line);
+    showBugOnce(message.split('\n')[0]);
 }
 
-const analyses = new AnalysisCache((uri, error) => logError('analysis', uri, '?', error));
+const shownBugs = new Set<string>();
+/** A bug of ours is shown to the user once per distinct message (the log has every detail). */
+function showBugOnce(message: string): void {
+    if (shownBugs.has(message) || shownBugs.size > 100) return;
+    shownBugs.add(message);
+    const text = /a bug in Stagecraft/.test(message) ? message : `internal error (a bug in Stagecraft, please report it): ${message}`;
+    connection.window.showErrorMessage(`Stagecraft: ${text}. The Stagecraft output has the details.`);
+}
+
+const analyses = new AnalysisCache((uri, error) => logError('analysis', uri, documents.get(uri)?.version ?? '?', error));
 const settingsCache = new SettingsCache(async (uri) => {
     if (!hasConfigurationCapability) return globalSettings;
     const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
