@@ -8,6 +8,8 @@
  * (a timeout only guards against a hang; there are no fixed sleeps).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -43,6 +45,9 @@ import {
 /** The compiled server, from `out/test/protocol/` to `out/server/src/lsp/server.js`. */
 export const SERVER_PATH = path.resolve(__dirname, '..', '..', 'server', 'src', 'lsp', 'server.js');
 
+/** The network guard every server of these tests runs under (`test/support/netGuard.ts`). */
+export const NET_GUARD = path.resolve(__dirname, '..', 'support', 'netGuard.js');
+
 /** `file:///.../test/fixtures/<name>` style URIs without touching the disk. */
 export function fileUri(p: string): string {
     return pathToFileURL(p).toString();
@@ -61,6 +66,8 @@ export interface StartOptions {
     transport?: 'stdio' | 'ipc';
     /** Another server script to start instead of ours (the benchmark's transport floor). */
     serverPath?: string;
+    /** Modules the server process loads first (`node --require`), after the network guard. */
+    preload?: string[];
 }
 
 export const DEFAULT_CAPABILITIES: ClientCapabilities = {
@@ -112,7 +119,11 @@ export class LspClient {
     private readonly waiters: Waiter[] = [];
     private readonly versions = new Map<string, number>();
 
-    private constructor(readonly child: ChildProcess, settings: Record<string, unknown>, transport: 'stdio' | 'ipc') {
+    /**
+     * @param netGuardLog where the server's network guard writes each connection it stopped:
+     * `stop()` fails the test when there is any (editor features make no network calls).
+     */
+    private constructor(readonly child: ChildProcess, settings: Record<string, unknown>, transport: 'stdio' | 'ipc', readonly netGuardLog: string) {
         this.settings = settings;
         this.connection = transport === 'ipc'
             ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
@@ -158,10 +169,13 @@ export class LspClient {
     static async start(opts: StartOptions = {}): Promise<LspClient> {
         const transport = opts.transport ?? 'stdio';
         const server = opts.serverPath ?? SERVER_PATH;
+        const netGuardLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-net-guard-')), 'attempts.log');
+        const execArgv = ['--require', NET_GUARD, ...(opts.preload ?? []).flatMap((p) => ['--require', p])];
+        const env = { ...process.env, STAGECRAFT_NET_GUARD_LOG: netGuardLog };
         const child = transport === 'ipc'
-            ? fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
-            : spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-        const client = new LspClient(child, opts.settings ?? {}, transport);
+            ? fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv, env })
+            : spawn(process.execPath, [...execArgv, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+        const client = new LspClient(child, opts.settings ?? {}, transport, netGuardLog);
         const folders = (opts.workspaceFolders ?? []).map((f) => ({ uri: fileUri(f), name: path.basename(f) }));
         client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
             processId: process.pid,
@@ -284,7 +298,24 @@ export class LspClient {
     }
 
     /** Shutdown + exit; kills the process if it does not exit by itself. */
+    /** Every connection off this machine the server tried (and the guard stopped), one per line. */
+    networkAttempts(): string[] {
+        try {
+            return fs.readFileSync(this.netGuardLog, 'utf8').split('\n').filter(Boolean);
+        } catch {
+            return [];
+        }
+    }
+
+    /** Shuts the server down; fails when it tried to reach the network on the way. */
     async stop(): Promise<void> {
+        await this.shutdown();
+        const attempts = this.networkAttempts();
+        fs.rmSync(path.dirname(this.netGuardLog), { recursive: true, force: true });
+        if (attempts.length > 0) throw new Error(`the server tried to reach the network (editor features must not):\n${attempts.join('\n')}`);
+    }
+
+    private async shutdown(): Promise<void> {
         if (this.exited) return;
         try {
             await Promise.race([

@@ -4,8 +4,11 @@
  * served through rcjsuen's `dockerfile-language-service` when no other Docker extension is
  * installed, and merged with the stage features: ours first, no duplicates.
  * Pure apart from holding the service object (which is itself pure: text in, LSP types out),
- * except that registry tag completion (`FROM image:<tag>`, a network call to Docker Hub) is
- * never served: only synchronous completion results are used.
+ * except for one thing we take out: the service's completion builds a registry client and, at
+ * `FROM image:<tag>`, sends an HTTPS request to Docker Hub for the tags (not awaited, still sent).
+ * Editor features make no network call the user did not ask for, so completion runs the service's
+ * own `DockerAssist` with a registry client that answers no tags without a request; the protocol
+ * tests run the server under a guard that fails on any connection off this machine.
  */
 import type { Capabilities, DockerfileLanguageService } from 'dockerfile-language-service';
 import {
@@ -18,7 +21,7 @@ import {
     type MarkupContent,
     type Position,
 } from 'vscode-languageserver-types';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StagecraftSettings } from '../common/settings';
 import type { StagecraftInitializationOptions } from '../common/protocol';
 
@@ -33,10 +36,24 @@ function serviceModule(): typeof import('dockerfile-language-service') {
     return require('dockerfile-language-service') as typeof import('dockerfile-language-service');
 }
 
+/** The service's completion engine (not in its typed API; `computeCompletionItems` is `new DockerAssist(...).computeProposals`). */
+interface DockerAssistModule {
+    DockerAssist: new (document: TextDocument, registry: { getTags(image: string, prefix?: string): Promise<string[]> },
+        capabilities: unknown) => { computeProposals(position: Position): CompletionItem[] | PromiseLike<CompletionItem[]> };
+}
+
+/** A registry client that knows no tags and asks nobody. */
+const OFFLINE_REGISTRY = { getTags: (): Promise<string[]> => Promise.resolve([]) };
+
 export function createGeneralService(capabilities: Capabilities): GeneralService {
     const service = serviceModule().DockerfileLanguageServiceFactory.createLanguageService();
     service.setCapabilities(capabilities);
     service.setLogger({ log: () => undefined });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DockerAssist } = require('dockerfile-language-service/lib/dockerAssist') as DockerAssistModule;
+    const itemCapabilities = capabilities.completion?.completionItem;
+    service.computeCompletionItems = (content: string, position: Position) =>
+        new DockerAssist(TextDocument.create('', '', 0, content), OFFLINE_REGISTRY, itemCapabilities).computeProposals(position);
     return service;
 }
 
