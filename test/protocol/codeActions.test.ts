@@ -341,6 +341,36 @@ describe('code actions', () => {
         assert.equal(applyWorkspaceEdit(text, uri, fix.edit!), text.replace('buildr', 'builder'));
     });
 
+    it('the misspelled-stage fix checks the diagnostic against the current text: a stale or made-up one gets no edit', async () => {
+        const text = 'FROM alpine AS builder\nRUN touch /hi\nFROM scratch\nCOPY --from=buildr /hi /hi\n';
+        const uri = await open(text);
+        const [d] = (await c.diagnostics(uri)).diagnostics.filter((x) => x.code === 'unknown-stage');
+        // The user typed above the reference: the diagnostic the editor still holds points one line too high.
+        await c.change(uri, 'FROM alpine AS builder\nRUN touch /hi\nFROM scratch\nRUN true\nCOPY --from=buildr /hi /hi\n');
+        assert.deepEqual((await actions(uri, d.range, [d])).filter((a) => a.title.startsWith('Change to')), []);
+        // A range past the end of the document, and one over text that is not the reference.
+        const far = { ...d, range: { start: { line: 40, character: 12 }, end: { line: 40, character: 18 } } };
+        const other = { ...d, range: { start: { line: 0, character: 5 }, end: { line: 0, character: 11 } } };
+        assert.deepEqual((await actions(uri, far.range, [far, other])).filter((a) => a.title.startsWith('Change to')), []);
+        // The diagnostic of the current version still gets its fix.
+        const [now] = (await c.diagnostics(uri)).diagnostics.filter((x) => x.code === 'unknown-stage');
+        assert.equal(now.range.start.line, 4);
+        assert.equal(pick(await actions(uri, now.range, [now]), 'Change to').title, 'Change to `builder`');
+    });
+
+    it('every action is a versioned documentChanges edit of the current version', async () => {
+        const text = ['FROM node:20 AS app', 'WORKDIR /app', 'COPY . .', 'RUN npm ci', 'FROM alpine:3.20', 'COPY --from=0 /app /app', 'FROM alpine:3.20', 'COPY --from=aps /x /x'].join('\n');
+        const uri = await open(text);
+        await c.change(uri, text + '\n');
+        const diags = (await c.diagnostics(uri)).diagnostics;
+        const all = [...await actions(uri, lineRange(3), diags), ...await actions(uri, lineRange(4), diags), ...await actions(uri, lineRange(7, 14), diags)];
+        assert.deepEqual([...new Set(all.map((a) => a.title.split(' ')[0]))].sort(), ['Change', 'Extract', 'Name', 'Split'], 'each kind of action');
+        for (const a of all) {
+            assert.equal(a.edit?.changes, undefined, a.title);
+            assert.deepEqual(a.edit?.documentChanges?.map((d) => 'textDocument' in d ? d.textDocument : null), [{ uri, version: c.version(uri) }], a.title);
+        }
+    });
+
     it('half-typed files give well-formed answers, never errors', async () => {
         const text = 'FROM node:20 AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM app\nCOPY --from=';
         const uri = await open('');

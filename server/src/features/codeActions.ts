@@ -6,10 +6,15 @@
  * - extract an external image used by several stages into an alias stage.
  * Pure: the analysis and the text in, actions out. `settings.features.codeActions` is applied by
  * the server before calling this.
+ *
+ * Every edit is checked against the current document before it is offered (an action whose range
+ * is not inside it is dropped; the typo fix takes its range from the current analysis, not from
+ * the diagnostic the client sends back), and goes out as versioned `documentChanges`: an editor
+ * whose document has changed since refuses the edit instead of applying it at the wrong place.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeActionParams } from 'vscode-languageserver-protocol';
-import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import type { Analysis, Stage } from '../analysis';
 import { DIAGNOSTIC_SOURCE } from '../common/protocol';
 import type { StagecraftSettings } from '../common/settings';
@@ -46,27 +51,68 @@ export function provideCodeActions(
     const out: CodeAction[] = [];
     // Errors are not caught here: the server's handler wrapper logs them and answers [].
     if (wants('quickfix')) out.push(...splitActions(document.uri, text, analysis, params));
-    if (wants('quickfix')) out.push(...typoActions(document.uri, params));
+    if (wants('quickfix')) out.push(...typoActions(document.uri, document.version, params, (d) => stageRefRange(analysis, d)));
     if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, doc, analysis, params.range));
     if (wants('refactor.extract')) out.push(...extractBaseActions(document.uri, doc, analysis, params.range));
-    return out;
+    return out.flatMap((action) => {
+        const checked = versioned(document, action);
+        return checked ? [checked] : [];
+    });
 }
 
-/** `--from=buildr` -> `--from=builder` (and `target: buildr` in a compose, Bake or CI file): the nearest stage name the diagnostic suggests. */
-export function typoActions(uri: string, params: CodeActionParams): CodeAction[] {
+/**
+ * The action with its edits (`changes` of this document) as versioned `documentChanges`, or null
+ * when an edit's range is not inside the current document (the action is then not offered).
+ */
+export function versioned(document: TextDocument, action: CodeAction): CodeAction | null {
+    const edits = action.edit?.changes?.[document.uri];
+    if (!edits) return action;
+    // Inside the document: a position the document maps to an offset and back unchanged.
+    const inside = (p: Position) => {
+        if (!Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0) return false;
+        const q = document.positionAt(document.offsetAt(p));
+        return q.line === p.line && q.character === p.character;
+    };
+    for (const e of edits) {
+        if (!inside(e.range.start) || !inside(e.range.end) || document.offsetAt(e.range.start) > document.offsetAt(e.range.end)) return null;
+    }
+    return { ...action, edit: { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] } };
+}
+
+export const sameRange = (a: Range, b: Range): boolean => a.start.line === b.start.line && a.start.character === b.start.character
+    && a.end.line === b.end.line && a.end.character === b.end.character;
+
+/**
+ * `--from=buildr` -> `--from=builder` (and `target: buildr` in a compose, Bake or CI file): the
+ * nearest stage name the diagnostic suggests, at the range `rangeOf` finds for the diagnostic in the
+ * current text (null: the diagnostic is from an older version, or made up, and gets no edit).
+ * A versioned edit (`version` null: a file not open in the editor).
+ */
+export function typoActions(uri: string, version: number | null, params: CodeActionParams, rangeOf: (d: Diagnostic) => Range | null): CodeAction[] {
     const out: CodeAction[] = [];
     for (const d of params.context.diagnostics) {
         const data = d.data as { code?: string; suggestion?: string } | undefined;
         if (d.source !== DIAGNOSTIC_SOURCE || (d.code !== 'unknown-stage' && d.code !== 'unknown-build-target') || !data?.suggestion) continue;
+        const range = rangeOf(d);
+        if (!range) continue;
         out.push({
             title: `Change to \`${data.suggestion}\``,
             kind: 'quickfix',
             diagnostics: [d],
             isPreferred: true,
-            edit: { changes: { [uri]: [{ range: d.range, newText: data.suggestion }] } },
+            edit: { documentChanges: [{ textDocument: { uri, version }, edits: [{ range, newText: data.suggestion }] }] },
         });
     }
     return out;
+}
+
+/** In a Dockerfile: the unknown `--from` reference of the current analysis the diagnostic points at (same range, same text). */
+function stageRefRange(analysis: Analysis, d: Diagnostic): Range | null {
+    const data = d.data as { refText?: string; suggestion?: string } | undefined;
+    if (d.code !== 'unknown-stage') return null;
+    const ref = analysis.stages.flatMap((s) => s.refs).find((r) => sameRange(r.range, d.range) && r.kind !== 'from' && r.stage === null);
+    if (!ref || (data?.refText !== undefined && ref.text !== data.refText)) return null;
+    return analysis.stages.some((s) => s.name === data?.suggestion) ? ref.range : null;
 }
 
 function splitActions(uri: string, text: string, analysis: Analysis, params: CodeActionParams): CodeAction[] {

@@ -64,7 +64,7 @@ import {
     type DockerfileFacts,
 } from '../features/buildFiles';
 import { stageUsage, type StageUsage } from '../features/builtBy';
-import { typoActions } from '../features/codeActions';
+import { sameRange, typoActions } from '../features/codeActions';
 import type { RenameResult } from '../features/rename';
 import { analyzeOptions, type AnalysisCache } from './documents';
 
@@ -399,8 +399,16 @@ export class Workspace {
         return hit ? buildCompletion(hit.build, hit.analysis, params) : [];
     }
 
+    /** The target typo fix, for a diagnostic that still matches a build's target in the file's current text. */
     codeActions(params: CodeActionParams): CodeAction[] {
-        return typoActions(params.textDocument.uri, params);
+        const uri = canonicalUri(params.textDocument.uri);
+        const file = this.index.file(uri);
+        if (!file) return [];
+        const open = this.openDocument(uri);
+        return typoActions(params.textDocument.uri, open?.version ?? null, params, (d) => {
+            const build = file.builds.find((b) => { const r = b.targetRange ?? b.targetSlot; return r !== null && sameRange(r, d.range); });
+            return build ? d.range : null;
+        });
     }
 }
 
