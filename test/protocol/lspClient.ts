@@ -25,6 +25,7 @@ import {
     InitializeRequest,
     InitializedNotification,
     LogMessageNotification,
+    ShowMessageNotification,
     PublishDiagnosticsNotification,
     RegistrationRequest,
     ShutdownRequest,
@@ -110,6 +111,8 @@ export class LspClient {
     readonly registrations: Registration[] = [];
     /** `window/logMessage` texts (errors the server logged land here). */
     readonly logMessages: { type: number; message: string }[] = [];
+    /** `window/showMessage` notifications (what the editor pops up). */
+    readonly shownMessages: { type: number; message: string }[] = [];
     /** Number of `workspace/configuration` requests answered. */
     configurationRequests = 0;
     initializeResult: InitializeResult | null = null;
@@ -141,6 +144,10 @@ export class LspClient {
         });
         c.onNotification(LogMessageNotification.type, (p) => {
             this.logMessages.push(p);
+            this.notify();
+        });
+        c.onNotification(ShowMessageNotification.type, (p) => {
+            this.shownMessages.push(p);
             this.notify();
         });
         c.onRequest(ConfigurationRequest.type, (p) => {

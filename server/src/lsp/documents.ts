@@ -20,6 +20,10 @@ export function emptyAnalysis(platform: string): Analysis {
     return { target: null, platform, buildPlatform: platform, stages: [], unused: [], globalArgs: [], problems: [], escapeChar: '\\' };
 }
 
+function keyOf(opts: AnalyzeOptions): string {
+    return JSON.stringify([opts.target ?? null, opts.platform, Object.entries(opts.buildArgs ?? {}).sort()]);
+}
+
 interface Entry {
     version: number;
     key: string;
@@ -33,9 +37,15 @@ export class AnalysisCache {
 
     constructor(private readonly onError: (uri: string, error: unknown) => void = () => undefined) {}
 
+    /** Whether the analysis of this version and settings is made already (`get` then costs nothing). */
+    has(document: TextDocument, settings: StagecraftSettings): boolean {
+        const hit = this.entries.get(document.uri);
+        return hit !== undefined && hit.version === document.version && hit.key === keyOf(analyzeOptions(settings));
+    }
+
     get(document: TextDocument, settings: StagecraftSettings): Analysis {
         const opts = analyzeOptions(settings);
-        const key = JSON.stringify([opts.target ?? null, opts.platform, Object.entries(opts.buildArgs ?? {}).sort()]);
+        const key = keyOf(opts);
         const hit = this.entries.get(document.uri);
         if (hit && hit.version === document.version && hit.key === key) return hit.analysis;
         let analysis: Analysis;

@@ -15,8 +15,10 @@ import {
     CodeLensRefreshRequest,
     DidChangeConfigurationNotification,
     LSPErrorCodes,
+    MessageType,
     ProposedFeatures,
     ResponseError,
+    ShowMessageNotification,
     TextDocumentSyncKind,
     TextDocuments,
     createConnection,
@@ -119,7 +121,8 @@ function showBugOnce(message: string): void {
     if (shownBugs.has(message) || shownBugs.size > 100) return;
     shownBugs.add(message);
     const text = /a bug in Stagecraft/.test(message) ? message : `internal error (a bug in Stagecraft, please report it): ${message}`;
-    connection.window.showErrorMessage(`Stagecraft: ${text}. The Stagecraft output has the details.`);
+    // A notification, not `showErrorMessage` (a request, whose rejection by a client without it would be unhandled).
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `Stagecraft: ${text}. The Stagecraft output has the details.` });
 }
 
 const analyses = new AnalysisCache((uri, error) => logError('analysis', uri, documents.get(uri)?.version ?? '?', error));
@@ -230,11 +233,27 @@ async function contextOf(uri: string, token: CancellationToken): Promise<Ctx | n
     const settings = await settingsFor(uri);
     if (token.isCancellationRequested) throw new Cancelled();
     // The document may have changed while the settings were fetched: use the latest.
-    const document = documents.get(uri);
+    let document = documents.get(uri);
     if (!document) return null;
+    if (!analyses.has(document, settings)) {
+        // Analysing takes the only thread: first let the messages already here be handled (a newer
+        // version while the user types, a cancellation), and analyse only the version still current.
+        const version = document.version;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (token.isCancellationRequested) throw new Cancelled();
+        document = documents.get(uri);
+        if (!document) return null;
+        if (document.version !== version) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
+    }
     const analysis = analyses.get(document, settings);
     const docEnv: FeatureEnv = { ...env, workspace: workspace.usageFor(uri, analysis) };
-    return { document, analysis, settings, general: general && generalEnabled(init, settings) ? general : null, env: docEnv };
+    return { document, analysis, settings, general: generalFor(settings, analysis), env: docEnv };
+}
+
+/** The general service for a document, unless it is off or the file is too large to serve in time. */
+function generalFor(settings: StagecraftSettings, analysis: Analysis): GeneralService | null {
+    if (!general || !generalEnabled(init, settings)) return null;
+    return analysis.problems.some((p) => p.code === 'too-large') ? null : general;
 }
 
 const nowhere = () => ({ uri: '-', version: () => '-' });
@@ -361,9 +380,10 @@ async function publishDiagnostics(uri: string): Promise<void> {
         const analysis = analyses.get(document, settings);
         const ours = settings.features.diagnostics ? provideDiagnostics(document, analysis, settings, workspace.usageFor(uri, analysis)?.usage) : [];
         let generalDiags: Diagnostic[] = [];
-        if (general && generalEnabled(init, settings)) {
+        const service = generalFor(settings, analysis);
+        if (service) {
             try {
-                generalDiags = general.validate(document.getText());
+                generalDiags = service.validate(document.getText());
             } catch (error) {
                 logError('general diagnostics', uri, version, error, true);
             }
