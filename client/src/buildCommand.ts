@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
     buildCliArgs,
@@ -74,7 +75,8 @@ export function makeBuildTask(extensionPath: string, dockerfile: vscode.Uri, sta
         dockerfile: dockerfile.fsPath,
         stageIndex,
         stageName,
-        contextDir: resolveContextDir(dockerfile.fsPath, config.get<string>('build.context'), folder?.uri.fsPath ?? null),
+        // Native separators for the process the task starts (resolveContextDir answers with '/').
+        contextDir: path.normalize(resolveContextDir(dockerfile.fsPath, config.get<string>('build.context'), folder?.uri.fsPath ?? null)),
         cacheRepo: config.get<string>('build.cacheRepo') ?? null,
         backend: parseBackend(config.get('build.backend')),
         push: config.get<boolean>('build.push') === true,

@@ -136,6 +136,12 @@ describe('resolveContextDir', () => {
             assert.equal(resolveContextDir(file, setting, folder), path.normalize(expected));
         });
     }
+    it('understands Windows paths on any machine (forward slashes out; the client makes them native)', () => {
+        assert.equal(resolveContextDir('C:\\w\\app\\Dockerfile', undefined, 'C:\\w'), 'C:/w/app');
+        assert.equal(resolveContextDir('C:\\w\\app\\Dockerfile', 'ctx', 'C:\\w'), 'C:/w/ctx');
+        assert.equal(resolveContextDir('C:\\w\\app\\Dockerfile', 'D:\\ctx', 'C:\\w'), 'D:/ctx');
+        assert.equal(resolveContextDir('C:\\w\\app\\Dockerfile', '..', null), 'C:/w');
+    });
 });
 
 describe('which script and which node', () => {

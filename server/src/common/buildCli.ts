@@ -8,7 +8,7 @@
  * Always an argument array, never a shell string: stage names, build args and paths come from the
  * Dockerfile and the settings and are never interpreted by a shell.
  */
-import * as path from 'path';
+import { dirname, isAbsolute, normalize, resolve } from 'pathe';
 import type { BuildBackend } from './settings';
 
 /** What to build, with the build settings already read. */
@@ -63,12 +63,16 @@ export function isBuildArgName(name: string): boolean {
  * The build context: the `stagecraft.build.context` setting (absolute, or relative to the
  * workspace folder, or to the Dockerfile's folder when there is no workspace folder), else the
  * Dockerfile's folder.
+ *
+ * Paths go through `pathe` (node's path semantics without node, so this module also runs in a
+ * browser-hosted server): POSIX and Windows paths (`C:\\work\\Dockerfile`) are both understood, and
+ * the result has forward slashes; the client, which hands it to a process, makes it native.
  */
 export function resolveContextDir(dockerfile: string, contextSetting: string | null | undefined, workspaceFolder: string | null): string {
     const setting = contextSetting?.trim();
-    const dockerfileDir = path.dirname(dockerfile);
+    const dockerfileDir = dirname(dockerfile);
     if (!setting) return dockerfileDir;
-    if (path.isAbsolute(setting)) return path.normalize(setting);
-    return path.resolve(workspaceFolder ?? dockerfileDir, setting);
+    if (isAbsolute(setting)) return normalize(setting);
+    return resolve(workspaceFolder ?? dockerfileDir, setting);
 }
 

@@ -4,7 +4,7 @@
  * `common/buildCli.ts`'s, the same the client's task runs; here the paths are made relative to the
  * workspace folder, for reading.
  */
-import * as path from 'path';
+import { dirname, relative } from 'pathe';
 import type { StagecraftSettings } from '../common/settings';
 import { buildCliArgs, resolveContextDir } from '../common/buildCli';
 import { DEFAULT_PLATFORM } from '../analysis/analyze';
@@ -54,7 +54,6 @@ export function buildCommandFor(
     target: string,
     settings: StagecraftSettings,
 ): BuildCommand {
-    const P = path.posix;
     const file = uriToPath(documentUri);
     let cwd: string | null = null;
     let fileArg = file ?? documentUri;
@@ -65,9 +64,9 @@ export function buildCommandFor(
             .filter((f): f is string => f !== null)
             .map((f) => (f.length > 1 ? f.replace(/\/+$/, '') : f))
             .find((f) => file.startsWith(f === '/' ? f : f + '/'));
-        cwd = folder ?? P.dirname(file);
-        fileArg = P.relative(cwd, file);
-        contextArg = P.relative(cwd, resolveContextDir(file, settings.build.context, folder ?? null)) || '.';
+        cwd = folder ?? dirname(file);
+        fileArg = relative(cwd, file);
+        contextArg = relative(cwd, resolveContextDir(file, settings.build.context, folder ?? null)) || '.';
     }
     const argv = buildCliArgs({
         dockerfile: fileArg, stageName: target, stageIndex: 0, contextDir: contextArg,
