@@ -9,8 +9,14 @@
  * interleaves the other contenders of `bench/editor.js` (dockerfile-utils validation,
  * dockerfile-language-service hover and symbols), to reproduce that benchmark's conditions exactly.
  *
+ * Comments: the same N-stage file with and without a comment line above every FROM (dockerfile-ast's
+ * own comment bookkeeping is quadratic in comments x stages; the analysis parses without it, see
+ * server/src/analysis/parse.ts). Reported: analysis of the commented file / analysis of the plain
+ * one (target 1.5x), each against the bare parse of the plain file, and the library's full parse of
+ * the commented file (3 runs: it is the slow thing avoided). `--comment-stages 0` skips it.
+ *
  * Usage: node bench/analysis.js [--quick] [--sizes 50,200,1000] [--no-fixture] [--rounds N]
- *        [--warmup N] [--editor-mix] [--target 1.5] [--json FILE]
+ *        [--warmup N] [--editor-mix] [--target 1.5] [--comment-stages 5000] [--json FILE]
  * A ratio above --target is printed as MISSED, never a failure (the machine is noisy).
  */
 const fs = require('fs');
@@ -21,7 +27,7 @@ const { generateDockerfile } = require('./generate');
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('usage: node bench/analysis.js [--quick] [--sizes 50,200,1000,2000] [--no-fixture] [--rounds N] [--warmup N] [--editor-mix] [--target 1.5] [--json FILE]\n');
+    process.stdout.write('usage: node bench/analysis.js [--quick] [--sizes 50,200,1000,2000] [--no-fixture] [--rounds N] [--warmup N] [--editor-mix] [--target 1.5] [--comment-stages 5000] [--json FILE]\n');
     process.exit(0);
 }
 const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt; };
@@ -96,5 +102,37 @@ if (gen.length >= 2) {
     const growth = (last.analyzeMs / first.analyzeMs) / (last.stages / first.stages);
     console.log(`time growth per size growth, ${first.stages} -> ${last.stages} stages: ${growth.toFixed(2)} (1.00 = linear)`);
 }
-if (jsonOut) { fs.writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), load, node: process.version, editorMix, rows }, null, 2)); }
-module.exports = { rows };
+
+/** The comment case: interleaved rounds of parse(plain), analysis(plain), analysis(commented). */
+function measureComments(stages) {
+    const plain = generateDockerfile(stages).split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+    const commented = plain.replace(/^FROM /gm, '# the next stage, described\nFROM ');
+    const fns = { parse: () => DockerfileParser.parse(plain), plain: () => analyze(plain), commented: () => analyze(commented) };
+    const t = { parse: [], plain: [], commented: [] };
+    for (const fn of Object.values(fns)) { for (let i = 0; i < WARMUP; i++) fn(); }
+    const rounds = Math.max(5, Math.round(ROUNDS / 3));
+    for (let r = 0; r < rounds; r++) {
+        for (const [n, fn] of Object.entries(fns)) { const t0 = now(); fn(); t[n].push(now() - t0); }
+    }
+    const library = [];
+    for (let r = 0; r < 3; r++) { const t0 = now(); DockerfileParser.parse(commented); library.push(now() - t0); }
+    return {
+        stages, rounds, parseMs: median(t.parse), plainMs: median(t.plain), commentedMs: median(t.commented), libraryCommentedMs: median(library),
+        ratio: median(t.commented.map((c, i) => c / t.plain[i])),
+        plainVsParse: median(t.plain.map((a, i) => a / t.parse[i])),
+        commentedVsParse: median(t.commented.map((c, i) => c / t.parse[i])),
+    };
+}
+
+const commentStages = Number(opt('--comment-stages', quick ? 1000 : 5000));
+let comments = null;
+if (commentStages > 0) {
+    comments = measureComments(commentStages);
+    const c = comments;
+    const verdict = c.ratio <= TARGET ? '' : `  MISSED (target ${TARGET}x)`;
+    console.log(`\n${c.stages} stages with a comment line above every FROM, against the same file without comments (median of ${c.rounds} interleaved rounds):`);
+    console.log(`  bare parse (plain) ${c.parseMs.toFixed(1)} ms; analysis: plain ${c.plainMs.toFixed(1)} ms (${c.plainVsParse.toFixed(2)}x parse), commented ${c.commentedMs.toFixed(1)} ms (${c.commentedVsParse.toFixed(2)}x parse)`);
+    console.log(`  commented / plain: ${c.ratio.toFixed(2)}x${verdict}; dockerfile-ast's full parse of the commented file: ${c.libraryCommentedMs.toFixed(0)} ms (median of 3)`);
+}
+if (jsonOut) { fs.writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), load, node: process.version, editorMix, rows, comments }, null, 2)); }
+module.exports = { rows, comments };
