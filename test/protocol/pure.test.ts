@@ -5,7 +5,7 @@ import { defaultSettings, normalizeSettings } from '../../server/src/common/sett
 import { parseInitializationOptions } from '../../server/src/common/protocol';
 import { buildCommandFor, shellQuote, uriToPath } from '../../server/src/features/buildCommand';
 import { completionContext } from '../../server/src/features/completion';
-import { editDistance, looksLikeImage } from '../../server/src/features/diagnostics';
+import { editDistance, looksLikeImage, nearestStageName } from '../../server/src/features/diagnostics';
 import { ValidationCode } from 'dockerfile-utils';
 import { DUPLICATE_BUILD_STAGE_NAME_CODE, mergeCompletions, mergeFolding } from '../../server/src/features/general';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -191,5 +191,18 @@ describe('inlay hints: the stage summary at the end of the FROM line', () => {
         assert.deepEqual(lines(range(4, 10)), []);
         assert.deepEqual(lines(range(0, 0, 25)), [], 'the range ends before the end of the line');
         assert.deepEqual(lines({ start: { line: 0, character: 27 }, end: { line: 2, character: 0 } }), []);
+    });
+});
+
+describe('nearestStageName', () => {
+    it('suggests the stage a short reference misspells', () => {
+        assert.deepEqual(nearestStageName(analyze('FROM alpine AS builder\n'), 'buildr'), { name: 'builder', index: 0 });
+    });
+
+    it('suggests nothing for a reference too long to compare (the distance table is its length squared: 100,000 characters ran out of memory)', () => {
+        const name = 'n'.repeat(100_000);
+        const an = analyze(`FROM alpine AS ${name}\nFROM scratch\nCOPY --from=${name.slice(1)}m / /\n`);
+        assert.equal(nearestStageName(an, `${name.slice(1)}m`), null);
+        assert.equal(nearestStageName(analyze('FROM alpine AS a\n'), 'abcdefgh'), null, 'names of other lengths are not compared');
     });
 });

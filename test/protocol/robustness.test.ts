@@ -64,7 +64,7 @@ describe('limits', () => {
         const lines = ['ARG A0=x', ...Array.from({ length: 26 }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`), 'FROM img:${A26} AS big', 'FROM img:${A10} AS ok'];
         await c.open(uri, lines.join('\n') + '\n');
         const d = (await c.diagnostics(uri)).diagnostics.filter((x: Diagnostic) => x.code === 'expansion-limit');
-        assert.deepEqual(d.map((x) => [x.range.start.line, x.message]), [[13, 'ARG A13 is left unresolved: it expands to more than 4,096 characters']]);
+        assert.deepEqual(d.map((x) => [x.range.start.line, x.message]), [[13, 'ARG A13 is left unresolved: it comes to more than 4,096 characters']]);
         for (const line of [27, 28]) {
             const hover = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line, character: 2 } });
             const text = (hover.contents as { value: string }).value;

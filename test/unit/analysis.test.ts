@@ -104,7 +104,7 @@ describe('ARGs', () => {
         const lines = ['ARG A0=x', ...Array.from({ length: 26 }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`), 'FROM img:${A26} AS big', 'FROM img:${A10} AS ok'];
         const an = a(lines.join('\n') + '\n');
         assert.deepEqual(an.problems.map((p) => [p.code, p.message, p.range?.start.line]),
-            [['expansion-limit', 'ARG A13 is left unresolved: it expands to more than 4,096 characters', 13]]);
+            [['expansion-limit', 'ARG A13 is left unresolved: it comes to more than 4,096 characters', 13]]);
         assert.equal(an.globalArgs[12].value?.length, 4096);
         assert.deepEqual(an.globalArgs.slice(13).map((g) => g.value), Array(14).fill(null));
         assert.equal(an.stages[0].fromResolved, null);

@@ -14,7 +14,6 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as path from 'path';
 import fc from 'fast-check';
 import { DockerfileParser, type Argument, type Flag, type From, type Instruction } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -24,20 +23,10 @@ import { parseDockerfileFully } from '../../server/src/analysis/parse';
 import { commentContent, LineIndex, newTokens, readFlags, tokenize, type FlagToken } from '../../server/src/analysis/tokens';
 import { findCommands, HEAVY_RULES, simpleCommands, TEST_RULES } from '../../server/src/analysis/commands';
 import { expandWord, type VariableLookup } from '../../server/src/analysis/expand';
-
-const ROOT = path.join(__dirname, '..', '..', '..');
-
-function dockerfilesUnder(dir: string, out: string[] = []): string[] {
-    if (!fs.existsSync(dir)) { return out; }
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) { if (e.name !== 'node_modules') { dockerfilesUnder(p, out); } } else if (/dockerfile|containerfile/i.test(e.name)) { out.push(p); }
-    }
-    return out;
-}
+import { corpusFiles } from '../support/corpus';
 
 /** Real files: the fixtures, the grammar tests (heredocs, edge cases), the examples, the benchmark's. */
-const corpus = ['test', 'examples', 'bench'].flatMap((d) => dockerfilesUnder(path.join(ROOT, d))).sort().map((f) => fs.readFileSync(f, 'utf8'));
+const corpus = corpusFiles().map((f) => fs.readFileSync(f, 'utf8'));
 corpus.push(
     'FROM a\\\n  lpine AS na\\\nme\nRUN a\\ b \\  \n c\nRUN \\\n\n  x\nRUN a--b --mount=from=na x\nHEALTHCHECK --interval=1s --x CMD true\n',
     '# escape=`\nFROM alpine AS a\nRUN echo `\n  hi`\n  there\nCOPY --from=a`\n  /x /y\nRUN --mount=type=bind,from=a `\n # c\n  true\n',

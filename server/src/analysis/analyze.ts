@@ -9,7 +9,7 @@
  * Never throws: `analyzeUnsafe` is wrapped so that a bug here degrades to an empty analysis with a
  * problem, not a crash.
  */
-import { type Argument, type Comment, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
+import { type Comment, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import type {
     Analysis, AnalysisProblem, AnalyzeOptions, ContextCopy, GlobalArg, HeavyStep, InstructionInfo, Stage, StageRef, TestStep,
@@ -437,22 +437,29 @@ function addRef(stage: Stage, kind: StageRef['kind'], text: string, range: Range
  */
 type Heredoc = { getStartRange(): Range; getContentRange(): Range | null };
 
-/** The instruction's heredocs; none without a `<<` in some argument (getHeredocs() re-tokenises). */
-function heredocsOf(ins: Instruction, argList: Argument[]): Heredoc[] {
-    if (!argList.some((a) => a.getValue().includes('<<'))) { return []; }
+/** The instruction's heredocs (the library's `getHeredocs()`: it re-tokenises, so only when a `<<` is there). */
+function heredocsOf(ins: Instruction): Heredoc[] {
     const heredocs = (ins as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs;
     return typeof heredocs === 'function' ? heredocs.call(ins) : [];
 }
 
-function argumentsText(argList: Argument[], hd: Heredoc[], lines: string[]): string {
-    if (hd.length === 0) { return argList.map((a) => a.getValue()).join(' '); }
+/** The argument values after the flags, up to the line of the first heredoc (all without one). */
+function headWords(t: Tokens, skip: number, hd: Heredoc[], index: LineIndex): string[] {
+    const words = t.values.slice(skip, t.count);
+    if (hd.length === 0) { return words; }
     const firstLine = hd[0].getStartRange().start.line;
-    const head = argList.filter((a) => a.getRange().start.line <= firstLine).map((a) => a.getValue()).join(' ');
+    let n = 0;
+    while (n < words.length && index.positionAt(t.starts[skip + n]).line <= firstLine) { n++; }
+    return words.slice(0, n);
+}
+
+function argumentsText(head: string[], hd: Heredoc[], lines: string[]): string {
+    if (hd.length === 0) { return head.join(' '); }
     const bodies = hd.map((h) => {
         const r = h.getContentRange();
         return r ? lines.slice(r.start.line, r.end.line + 1).join('\n') : '';
     });
-    return [head, ...bodies].join('\n');
+    return [head.join(' '), ...bodies].join('\n');
 }
 
 /** True when an argument after the flags contains `<<`: a heredoc is possible. */
@@ -470,22 +477,21 @@ function readInstruction(stage: Stage, ins: Instruction, keyword: string, firstB
     // Our own tokenisation, as getArguments() would give (dockerfile-ast re-tokenises per call).
     const t = tokensOf(ins, doc);
     const skip = readFlags(keyword, t, doc.index, false, NO_FLAGS);
-    let argList: Argument[] | null = null;
-    let hd: Heredoc[] = [];
+    let words: string[] | null = null;
     let args: string;
     if (mayHaveHeredoc(t, skip)) {
-        // Rare: the library's own arguments and heredocs, for the heredoc bodies.
-        argList = ins.getArguments();
-        hd = heredocsOf(ins, argList);
+        // Rare: the library's heredocs, for their bodies; the words before them are ours.
+        const hd = heredocsOf(ins);
+        words = headWords(t, skip, hd, doc.index);
         doc.lines ??= doc.text.split(/\r?\n/);
-        args = argumentsText(argList, hd, doc.lines);
+        args = argumentsText(words, hd, doc.lines);
     } else {
         args = joinValues(t, skip);
     }
     stage.instructions.push({ keyword, args, line, range } satisfies InstructionInfo);
 
     if (keyword === 'COPY' || keyword === 'ADD') {
-        readCopy(stage, ins, keyword, line, range, t, skip, argList, hd, firstByName, count);
+        readCopy(stage, ins, keyword, line, range, words ?? t.values.slice(skip, t.count), firstByName, count);
     } else if (keyword === 'RUN') {
         readRun(stage, ins, args, line, range, firstByName, count, doc);
     }
@@ -493,8 +499,8 @@ function readInstruction(stage: Stage, ins: Instruction, keyword: string, firstB
 }
 
 /** COPY/ADD: a `--from` reference, or what it copies from the build context. */
-function readCopy(stage: Stage, ins: Instruction, keyword: 'COPY' | 'ADD', line: number, range: Range, t: Tokens, skip: number,
-    argList: Argument[] | null, hd: Heredoc[], firstByName: Map<string, number>, count: number): void {
+function readCopy(stage: Stage, ins: Instruction, keyword: 'COPY' | 'ADD', line: number, range: Range, words: string[],
+    firstByName: Map<string, number>, count: number): void {
     // COPY and ADD are JSON instructions: their flags were read (and kept) while parsing.
     let fromFlag: Flag | null = null;
     const flags = flagsOf(ins);
@@ -509,8 +515,7 @@ function readCopy(stage: Stage, ins: Instruction, keyword: 'COPY' | 'ADD', line:
         }
         return;
     }
-    const words = argList === null ? t.values.slice(skip, t.count) : null;
-    const copy = readContextCopy(ins, words, argList, hd, keyword, line, range);
+    const copy = readContextCopy(ins, words, keyword, line, range);
     if (copy) { stage.contextCopies.push(copy); }
 }
 
@@ -563,26 +568,15 @@ function runScript(ins: Instruction, args: string): string {
     return args;
 }
 
-/**
- * `argWords`: the argument values after the flags (our tokenisation), or null to take them from
- * `argList` (the library's, when the instruction may have heredocs).
- */
-function readContextCopy(ins: Instruction, argWords: string[] | null, argList: Argument[] | null, hd: Heredoc[], keyword: 'COPY' | 'ADD',
-    line: number, range: Range): ContextCopy | null {
+/** `argWords`: the argument values after the flags, up to the first heredoc (`headWords`). */
+function readContextCopy(ins: Instruction, argWords: string[], keyword: 'COPY' | 'ADD', line: number, range: Range): ContextCopy | null {
     let words: string[];
     const json = (ins as unknown as { getJSONStrings?: () => { getJSONValue(): string }[] }).getJSONStrings;
     const jsonStrings = typeof json === 'function' ? json.call(ins) : [];
     if (jsonStrings.length > 0) {
         words = jsonStrings.map((s) => s.getJSONValue());
-    } else if (argWords !== null || argList === null) {
-        words = argWords ?? [];
     } else {
-        let argsList = argList;
-        if (hd.length > 0) {
-            const firstLine = hd[0].getStartRange().start.line;
-            argsList = argsList.filter((a) => a.getRange().start.line <= firstLine);
-        }
-        words = argsList.map((a) => a.getValue());
+        words = argWords;
     }
     if (words.length < 2) { return null; }
     const dest = words[words.length - 1];

@@ -34,9 +34,13 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 export function expandWord(text: string, lookup: VariableLookup, escapeChar = '\\'): Expansion {
     // Nothing to expand, unescape or unquote (most image names): the text itself.
     if (text.indexOf('$') === -1 && text.indexOf('"') === -1 && text.indexOf("'") === -1 && text.indexOf(escapeChar) === -1) {
-        return { value: text, certain: true };
+        return text.length > MAX_EXPANDED_LENGTH ? tooLong() : { value: text, certain: true };
     }
     return new Expander(text, lookup, escapeChar).run();
+}
+
+function tooLong(): Expansion {
+    return { value: '', certain: false, limit: `it comes to more than ${MAX_EXPANDED_LENGTH.toLocaleString('en-US')} characters` };
 }
 
 /** A stretch of text being expanded: the whole word, or the `word` of a `${V:-word}` / `${V:+word}`. */
@@ -74,9 +78,7 @@ class Expander {
                     stack.push(word);
                 }
             }
-            if (stack[stack.length - 1].out.length > MAX_EXPANDED_LENGTH) {
-                return this.stop(`it expands to more than ${MAX_EXPANDED_LENGTH.toLocaleString('en-US')} characters`);
-            }
+            if (stack[stack.length - 1].out.length > MAX_EXPANDED_LENGTH) { return tooLong(); }
         }
     }
 

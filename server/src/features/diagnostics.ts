@@ -66,13 +66,17 @@ export function looksLikeImage(text: string): boolean {
     return /[/:@]/.test(text) || text.includes('$');
 }
 
+/** Longer references get no "did you mean" (the edit distance costs their length squared). */
+const MAX_SUGGESTED_LENGTH = 100;
+
 /** The stage name `text` most plausibly misspells, or null. */
 export function nearestStageName(analysis: Analysis, text: string): { name: string; index: number } | null {
-    if (text === '' || looksLikeImage(text)) return null;
+    if (text === '' || text.length > MAX_SUGGESTED_LENGTH || looksLikeImage(text)) return null;
     const max = Math.min(2, Math.max(1, Math.floor(text.length / 3)));
     let best: { name: string; index: number; d: number } | null = null;
     for (const s of analysis.stages) {
-        if (s.name === null || sameName(s.name, text)) continue;
+        // The distance is at least the difference in length: most names need no table at all.
+        if (s.name === null || Math.abs(s.name.length - text.length) > max || sameName(s.name, text)) continue;
         const d = editDistance(text, s.name);
         if (d <= max && (best === null || d < best.d)) best = { name: s.name, index: s.index, d };
     }

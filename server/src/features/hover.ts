@@ -34,6 +34,13 @@ function ref(analysis: Analysis, index: number): string {
 
 /** Links of a base chain shown before the rest is counted (`... 40 more <- golang:1.22`). */
 const MAX_CHAIN = 12;
+/** Items of a list (stages, images, heavy steps) shown before the rest is counted. */
+const MAX_LISTED = 12;
+
+/** The first `MAX_LISTED` items, and how many more there are: a card stays a card on any file. */
+function listed(items: string[], more: (n: number) => string): string[] {
+    return items.length <= MAX_LISTED ? items : [...items.slice(0, MAX_LISTED), more(items.length - MAX_LISTED)];
+}
 
 /** `app <- builder <- base <- golang:1.22`: the stage, its FROM parents, then the image. */
 export function baseChain(analysis: Analysis, stage: Stage): string {
@@ -58,7 +65,7 @@ export function baseChain(analysis: Analysis, stage: Stage): string {
 export function stageCard(document: TextDocument, analysis: Analysis, stage: Stage, settings: StagecraftSettings, env: FeatureEnv): string {
     const out: string[] = [];
     out.push(`### Stage ${code(stageLabel(stage))} (index ${stage.index})`);
-    if (stage.description) out.push(`> ${stage.description.replace(/\n/g, ' ')}`);
+    if (stage.description) out.push(`> ${clip(stage.description.replace(/\n/g, ' '), 1000)}`);
     out.push(`**Base:** ${code(baseChain(analysis, stage))}`);
 
     if (stage.patterns.length === 0) {
@@ -67,12 +74,12 @@ export function stageCard(document: TextDocument, analysis: Analysis, stage: Sta
         out.push('**Patterns:**\n' + stage.patterns.map((p) => `- ${code(p.label)}: ${p.reason}`).join('\n'));
     }
 
-    const deps = stage.dependsOn.map((i) => ref(analysis, i));
-    const images = stage.externalFrom.map((i) => code(clip(i)));
+    const deps = listed(stage.dependsOn.map((i) => ref(analysis, i)), (n) => `${n} more`);
+    const images = listed(stage.externalFrom.map((i) => code(clip(i))), (n) => `${n} more`);
     let depends = deps.length ? deps.join(', ') : 'no other stage';
     if (images.length) depends += `; images: ${images.join(', ')}`;
     out.push(`**Depends on:** ${depends}`);
-    out.push(`**Used by:** ${stage.usedBy.length ? stage.usedBy.map((i) => ref(analysis, i)).join(', ') : 'no other stage'}`);
+    out.push(`**Used by:** ${stage.usedBy.length ? listed(stage.usedBy.map((i) => ref(analysis, i)), (n) => `${n} more`).join(', ') : 'no other stage'}`);
     const builtBy = env.workspace ? builtByCard(env.workspace, stage, document.uri) : null;
     if (builtBy) out.push(builtBy);
 
@@ -93,14 +100,16 @@ export function stageCard(document: TextDocument, analysis: Analysis, stage: Sta
         const lines = stage.heavySteps.map((h) => {
             let s = `- line ${h.line}: ${code(h.command)} (${h.kind})`;
             if (h.afterBroadCopy) {
-                s += `, after the broad ${code(`${h.afterBroadCopy.keyword} ${h.afterBroadCopy.sources.join(' ')} ${h.afterBroadCopy.dest}`)} on line ${h.afterBroadCopy.line}: every source change busts its cache`;
+                s += `, after the broad ${code(clip(`${h.afterBroadCopy.keyword} ${h.afterBroadCopy.sources.join(' ')} ${h.afterBroadCopy.dest}`))} on line ${h.afterBroadCopy.line}: every source change busts its cache`;
             }
             return s;
         });
-        out.push('**Heavy steps:**\n' + lines.join('\n'));
+        out.push('**Heavy steps:**\n' + listed(lines, (n) => `- and ${n} more`).join('\n'));
     }
 
-    const cmd = buildCommandFor(document.uri, env.workspaceFolders, stage.name ?? String(stage.index), settings);
+    // A name too long to show is built by its index (`--target` takes either).
+    const buildTarget = stage.name !== null && clip(stage.name) === stage.name ? stage.name : String(stage.index);
+    const cmd = buildCommandFor(document.uri, env.workspaceFolders, buildTarget, settings);
     out.push('**Build with cache:**\n```sh\n' + cmd.display + '\n```');
     return out.join('\n\n');
 }
