@@ -8,7 +8,7 @@
 # Env: STAGECRAFT_REQUIRE_E2E=1  missing chromium/code-server/docker is a failure (CI); else a skip
 #      STAGECRAFT_E2E_SETUP=0    do not run scripts/setup-vscode.sh when code-server is missing
 #      STAGECRAFT_E2E_UI_RUNS=N  repeat the UI scenario N times (default 1)
-#      E2E_ONLY=ui|exthost       run one of the two suites
+#      E2E_ONLY=ui|exthost|trust run one of the three suites
 # Last line: `e2e: N passed, N failed`; exit code non-zero on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,7 +56,7 @@ VSIX=$(bash scripts/package.sh | tail -n 1) || fail "packaging failed"
 log "setup + build + package: $(( $(date +%s) - t0 )) s; testing $(basename "$VSIX")"
 
 args=(--vsix "$VSIX")
-case "${E2E_ONLY:-}" in ui) args+=(--no-exthost) ;; exthost) args+=(--no-ui) ;; esac
+case "${E2E_ONLY:-}" in ui) args+=(--no-exthost --no-trust) ;; exthost) args+=(--no-ui --no-trust) ;; trust) args+=(--no-ui --no-exthost) ;; esac
 rm -f test-results/e2e/report.json
 node test/e2e/run-all.js "${args[@]}"
 rc=$?

@@ -3,8 +3,10 @@
 //   1. the UI scenario (test/e2e/ui-scenario.js) N times, each with a fresh code-server, a fresh
 //      copy of examples/ and a fresh chromium profile; screenshots under test-results/e2e/;
 //   2. the extension-host mocha suites (out/test/exthost/index.js) once, through the workbench
-//      payload URL, with the INSTALLED .vsix as extensionDevelopmentPath.
-// Usage: node test/e2e/run-all.js --vsix FILE [--ui-runs N] [--no-ui] [--no-exthost]
+//      payload URL, with the INSTALLED .vsix as extensionDevelopmentPath;
+//   3. the Workspace Trust scenario (test/e2e/trust-scenario.js): code-server with trust ON, a folder
+//      whose settings and tasks try to run its own scripts; nothing runs until the user trusts it.
+// Usage: node test/e2e/run-all.js --vsix FILE [--ui-runs N] [--no-ui] [--no-exthost] [--no-trust]
 // Prints one line per test and, last, `e2e: N passed, N failed`. Exit code 0 iff nothing failed.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,6 +15,7 @@ const { launch } = require('./lib/browser');
 const { copyExamples } = require('./lib/zipcopy');
 const { runExtTests } = require('./run-ext-tests');
 const { runScenario } = require('./ui-scenario');
+const { runTrustScenario } = require('./trust-scenario');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -22,6 +25,7 @@ const VSIX = path.resolve(arg('--vsix', ''));
 const UI_RUNS = Number(arg('--ui-runs', process.env.STAGECRAFT_E2E_UI_RUNS || '1'));
 const DO_UI = !process.argv.includes('--no-ui');
 const DO_EXTHOST = !process.argv.includes('--no-exthost');
+const DO_TRUST = !process.argv.includes('--no-trust');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
 const WORK = path.join(ROOT, '.stagecraft', 'e2e');
 const EXT_ID = (() => { const p = require(path.join(ROOT, 'package.json')); return `${p.publisher}.${p.name}`; })();
@@ -29,7 +33,7 @@ const EXT_ID = (() => { const p = require(path.join(ROOT, 'package.json')); retu
 const active = new Set(); // code-servers started by this process, stopped by PID on exit or Ctrl-C
 let passed = 0;
 let failed = 0;
-const report = { startedAt: new Date().toISOString(), vsix: VSIX, ui: [], exthost: null };
+const report = { startedAt: new Date().toISOString(), vsix: VSIX, ui: [], exthost: null, trust: null };
 
 function record(ok, name, detail = '') {
   if (ok) passed++; else failed++;
@@ -92,6 +96,36 @@ function walk(d) {
   return fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
 }
 
+async function trustRun() {
+  const t0 = Date.now();
+  const ws = copyExamples(path.join(ROOT, 'examples'), path.join(WORK, 'ws-trust', 'examples'));
+  const shots = path.join(RESULTS, 'trust');
+  fs.rmSync(shots, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  let server;
+  let browser;
+  try {
+    server = await startCodeServer({ runDir: path.join(WORK, 'server-trust'), workspace: ws, vsix: VSIX, trust: true });
+    active.add(server);
+    console.log(`== Workspace Trust scenario: code-server pid ${server.pid} at ${server.origin}, trust on`);
+    browser = await launch(path.join(WORK, 'browser-trust'));
+    const results = await runTrustScenario({ page: browser.page, url: server.url, workspace: ws, markerDir: path.join(WORK, 'trust-markers'), shots, log: console.log });
+    for (const r of results) record(r.ok, `[trust] ${r.name}`, r.ok ? `(${r.ms} ms)` : `(${r.ms} ms): ${r.error}`);
+    report.trust = { wallMs: Date.now() - t0, results };
+  } catch (e) {
+    record(false, '[trust] harness', String(e && e.stack || e));
+  } finally {
+    if (browser) await browser.close();
+    if (server) {
+      fs.copyFileSync(server.logFile, path.join(shots, 'code-server.log'));
+      copyExtHostLogs(server.dirs.udd, shots);
+      await server.stop();
+      active.delete(server);
+    }
+    console.log(`   Workspace Trust scenario wall: ${Date.now() - t0} ms`);
+  }
+}
+
 async function exthostRun() {
   const t0 = Date.now();
   const testsPath = path.join(ROOT, 'out', 'test', 'exthost', 'index.js');
@@ -149,6 +183,7 @@ async function exthostRun() {
   process.on('SIGINT', stop); process.on('SIGTERM', stop);
   if (DO_UI) for (let i = 1; i <= UI_RUNS; i++) await uiRun(i);
   if (DO_EXTHOST) await exthostRun();
+  if (DO_TRUST) await trustRun();
   report.finishedAt = new Date().toISOString();
   report.passed = passed; report.failed = failed;
   fs.writeFileSync(path.join(RESULTS, 'report.json'), JSON.stringify(report, null, 1) + '\n');

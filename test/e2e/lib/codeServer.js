@@ -114,17 +114,19 @@ function installVsix(vsix, { dirs, env }) {
 /**
  * Starts code-server. Options: runDir (required), workspace (folder to open), vsix (installed
  * first), port (default: a free one), settings (extra user settings), stdio ('log' | 'inherit'),
- * keepState (keep user data and settings from the last start; default: start fresh).
+ * keepState (keep user data and settings from the last start; default: start fresh), trust (Workspace
+ * Trust on, as users have it: a folder is untrusted until trusted; default: off, every folder trusted).
  * Returns { pid, port, origin, url, dirs, stop() }.
  */
 async function startCodeServer(opts) {
   if (!installed()) throw new Error(`code-server ${CS_VERSION} is not installed in ${VSCODE_DIR}; run bash scripts/setup-vscode.sh`);
-  const state = prepareRunDir(opts.runDir, opts.settings, { keep: opts.keepState === true });
+  const settings = opts.trust ? { ...opts.settings, 'security.workspace.trust.enabled': true } : opts.settings;
+  const state = prepareRunDir(opts.runDir, settings, { keep: opts.keepState === true });
   const { dirs, env } = state;
   if (opts.vsix) installVsix(opts.vsix, state);
   const port = opts.port || await freePort();
   const args = [ENTRY, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-update-check', ...(opts.trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', dirs.udd, '--extensions-dir', dirs.exts, '--ignore-last-opened'];
   if (opts.workspace) args.push(opts.workspace);
   const logFile = path.join(dirs.logs, 'code-server.log');
