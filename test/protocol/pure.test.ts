@@ -12,6 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../server/src/analysis';
 import { lensDocumentKey, provideCodeLenses, resolveCodeLens, stageOnFromLine } from '../../server/src/features/codeLens';
 import { provideInlayHints } from '../../server/src/features/inlayHints';
+import { provideCodeActions } from '../../server/src/features/codeActions';
 import { DocumentKeys } from '../../server/src/lsp/documents';
 
 describe('buildCommandFor', () => {
@@ -204,5 +205,32 @@ describe('nearestStageName', () => {
         const an = analyze(`FROM alpine AS ${name}\nFROM scratch\nCOPY --from=${name.slice(1)}m / /\n`);
         assert.equal(nearestStageName(an, `${name.slice(1)}m`), null);
         assert.equal(nearestStageName(analyze('FROM alpine AS a\n'), 'abcdefgh'), null, 'names of other lengths are not compared');
+    });
+});
+
+describe('files with lone CR line ends (found by npm run fuzz)', () => {
+    const apply = (text: string, line: number): string => {
+        const doc = TextDocument.create('file:///ws/Dockerfile', 'dockerfile', 1, text);
+        const an = analyze(text);
+        const at = { line, character: 1 };
+        const actions = provideCodeActions(doc, an, { textDocument: { uri: doc.uri }, range: { start: at, end: at }, context: { diagnostics: [] } }, defaultSettings());
+        const split = actions.find((a) => a.title.startsWith('Split heavy step'));
+        assert.ok(split, JSON.stringify(actions.map((a) => a.title)));
+        const change = split.edit!.documentChanges![0] as { edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
+        return TextDocument.applyEdits(doc, change.edits).replace(/\r\n|\r/g, '\n');
+    };
+
+    it('split a heavy step as they would with LF (the editor and the parser count a lone CR as a line end)', () => {
+        const lf = 'FROM node:20 AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM app\n';
+        assert.equal(apply(lf.replace(/\n/g, '\r'), 3), apply(lf, 3));
+        assert.equal(apply(lf.replace('COPY . .\n', 'COPY . .\r'), 3), apply(lf, 3));
+    });
+});
+
+describe('the analysis when dockerfile-ast fails on a heredoc (found by npm run fuzz)', () => {
+    it('reads that instruction without heredocs instead of losing the file to an internal error', () => {
+        const an = analyze('FROM alpine AS a\nRUN <<"EOT\'"\nEOT\n');
+        assert.deepEqual(an.problems, []);
+        assert.deepEqual(an.stages.map((s) => [s.name, s.instructions.map((i) => i.keyword)]), [['a', ['RUN']]]);
     });
 });

@@ -325,7 +325,7 @@ interface Doc {
     /** Char code of the escape character. */
     escape: number;
     tokens: Tokens;
-    /** `text.split(/\r?\n/)`, made on first use (heredoc bodies). */
+    /** The text's lines (line ends as the parser has them: `\r\n`, `\n` or a lone `\r`), made on first use (heredoc bodies). */
     lines: string[] | null;
     /** What `findCommands` found in each RUN script of this file (files repeat their commands). */
     commands: Map<string, ReturnType<typeof findCommands>> | null;
@@ -437,10 +437,19 @@ function addRef(stage: Stage, kind: StageRef['kind'], text: string, range: Range
  */
 type Heredoc = { getStartRange(): Range; getContentRange(): Range | null };
 
-/** The instruction's heredocs (the library's `getHeredocs()`: it re-tokenises, so only when a `<<` is there). */
+/**
+ * The instruction's heredocs (the library's `getHeredocs()`: it re-tokenises, so only when a `<<` is
+ * there). dockerfile-ast 0.7.1 throws on some half-typed heredocs (found by `npm run fuzz`): the
+ * instruction is then read without heredocs rather than the whole file lost.
+ */
 function heredocsOf(ins: Instruction): Heredoc[] {
     const heredocs = (ins as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs;
-    return typeof heredocs === 'function' ? heredocs.call(ins) : [];
+    if (typeof heredocs !== 'function') { return []; }
+    try {
+        return heredocs.call(ins);
+    } catch {
+        return [];
+    }
 }
 
 /** The argument values after the flags, up to the line of the first heredoc (all without one). */
@@ -483,7 +492,7 @@ function readInstruction(stage: Stage, ins: Instruction, keyword: string, firstB
         // Rare: the library's heredocs, for their bodies; the words before them are ours.
         const hd = heredocsOf(ins);
         words = headWords(t, skip, hd, doc.index);
-        doc.lines ??= doc.text.split(/\r?\n/);
+        doc.lines ??= doc.text.split(/\r\n|\r|\n/);
         args = argumentsText(words, hd, doc.lines);
     } else {
         args = joinValues(t, skip);

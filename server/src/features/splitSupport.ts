@@ -18,7 +18,8 @@ export interface Lines {
 }
 
 export function toLines(text: string): Lines {
-    return { lines: text.split(/\r?\n/), eol: text.includes('\r\n') ? '\r\n' : '\n' };
+    // Line ends as the parser and the editor count them: `\r\n`, `\n`, or a lone `\r`.
+    return { lines: text.split(/\r\n|\r|\n/), eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 /**
