@@ -18,6 +18,7 @@ export const EXIT_CODES = `Exit codes:
   3  Docker unreachable or not installed, or the requested builder is not usable
   4  built, but publishing the cache failed (push refused, registry down, save failed);
      the images are built and tagged locally
+  70 internal error: a bug in stagecraft (please report it), never the Dockerfile's fault
   130 interrupted (Ctrl-C); nothing half-tagged`;
 
 export const COMMON_OPTIONS = `  -f, --file FILE        the Dockerfile (default: CONTEXT/Dockerfile)
@@ -48,7 +49,7 @@ with its cache image and the exact docker commands. Nothing is run.
   --format F             shell (default), json, github (GitHub Actions steps list),
                          gitlab (GitLab CI job)
 ${COMMON_OPTIONS}
-Exit codes: 0 printed, 2 bad option or Dockerfile.
+Exit codes: 0 printed, 2 bad option or Dockerfile, 70 internal error (a bug).
 `;
 
 export interface BuildRequest {
