@@ -47,8 +47,12 @@ function installedExtensionDir(extsDir) {
   return path.join(extsDir, dir);
 }
 
-async function uiRun(i) {
-  const label = `run${i}`;
+/**
+ * One browser scenario on a fresh code-server, copy of examples/ and browser profile: `label` names
+ * its folders and screenshots, `tag` its test lines; `scenario({ page, url, workspace, shots })`
+ * returns the step results. Returns the report entry.
+ */
+async function browserRun({ label, tag, title, trust = false, scenario }) {
   const t0 = Date.now();
   const ws = copyExamples(path.join(ROOT, 'examples'), path.join(WORK, `ws-${label}`, 'examples'));
   let server;
@@ -57,16 +61,16 @@ async function uiRun(i) {
   fs.rmSync(shots, { recursive: true, force: true });
   fs.mkdirSync(shots, { recursive: true });
   try {
-    server = await startCodeServer({ runDir: path.join(WORK, `server-${label}`), workspace: ws, vsix: VSIX });
+    server = await startCodeServer({ runDir: path.join(WORK, `server-${label}`), workspace: ws, vsix: VSIX, trust });
     active.add(server);
-    console.log(`== UI scenario ${i}/${UI_RUNS}: code-server pid ${server.pid} at ${server.origin} (up in ${Date.now() - t0} ms)`);
+    console.log(`== ${title}: code-server pid ${server.pid} at ${server.origin}${trust ? ', Workspace Trust on' : ''} (up in ${Date.now() - t0} ms)`);
     browser = await launch(path.join(WORK, `browser-${label}`));
-    const results = await runScenario({ page: browser.page, url: server.url, workspace: ws, shots, log: console.log });
-    for (const r of results) record(r.ok, `[ui ${label}] ${r.name}`, r.ok ? `(${r.ms} ms)` : `(${r.ms} ms): ${r.error}`);
-    report.ui.push({ label, wallMs: Date.now() - t0, results });
+    const results = await scenario({ page: browser.page, url: server.url, workspace: ws, shots });
+    for (const r of results) record(r.ok, `[${tag}] ${r.name}`, r.ok ? `(${r.ms} ms)` : `(${r.ms} ms): ${r.error}`);
+    return { label, wallMs: Date.now() - t0, results };
   } catch (e) {
-    record(false, `[ui ${label}] harness`, String(e && e.stack || e));
-    report.ui.push({ label, wallMs: Date.now() - t0, error: String(e) });
+    record(false, `[${tag}] harness`, String(e && e.stack || e));
+    return { label, wallMs: Date.now() - t0, error: String(e) };
   } finally {
     if (browser) await browser.close();
     if (server) {
@@ -75,8 +79,23 @@ async function uiRun(i) {
       await server.stop();
       active.delete(server);
     }
-    console.log(`   UI run ${i} wall: ${Date.now() - t0} ms`);
+    console.log(`   ${title} wall: ${Date.now() - t0} ms`);
   }
+}
+
+async function uiRun(i) {
+  const label = `run${i}`;
+  report.ui.push(await browserRun({
+    label, tag: `ui ${label}`, title: `UI scenario ${i}/${UI_RUNS}`,
+    scenario: (o) => runScenario({ ...o, log: console.log }),
+  }));
+}
+
+async function trustRun() {
+  report.trust = await browserRun({
+    label: 'trust', tag: 'trust', title: 'Workspace Trust scenario', trust: true,
+    scenario: (o) => runTrustScenario({ ...o, markerDir: path.join(WORK, 'trust-markers'), log: console.log }),
+  });
 }
 
 /** Keeps the extension host's and Stagecraft's output-channel logs next to the screenshots. */
@@ -94,36 +113,6 @@ function copyExtHostLogs(udd, dest) {
 }
 function walk(d) {
   return fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
-}
-
-async function trustRun() {
-  const t0 = Date.now();
-  const ws = copyExamples(path.join(ROOT, 'examples'), path.join(WORK, 'ws-trust', 'examples'));
-  const shots = path.join(RESULTS, 'trust');
-  fs.rmSync(shots, { recursive: true, force: true });
-  fs.mkdirSync(shots, { recursive: true });
-  let server;
-  let browser;
-  try {
-    server = await startCodeServer({ runDir: path.join(WORK, 'server-trust'), workspace: ws, vsix: VSIX, trust: true });
-    active.add(server);
-    console.log(`== Workspace Trust scenario: code-server pid ${server.pid} at ${server.origin}, trust on`);
-    browser = await launch(path.join(WORK, 'browser-trust'));
-    const results = await runTrustScenario({ page: browser.page, url: server.url, workspace: ws, markerDir: path.join(WORK, 'trust-markers'), shots, log: console.log });
-    for (const r of results) record(r.ok, `[trust] ${r.name}`, r.ok ? `(${r.ms} ms)` : `(${r.ms} ms): ${r.error}`);
-    report.trust = { wallMs: Date.now() - t0, results };
-  } catch (e) {
-    record(false, '[trust] harness', String(e && e.stack || e));
-  } finally {
-    if (browser) await browser.close();
-    if (server) {
-      fs.copyFileSync(server.logFile, path.join(shots, 'code-server.log'));
-      copyExtHostLogs(server.dirs.udd, shots);
-      await server.stop();
-      active.delete(server);
-    }
-    console.log(`   Workspace Trust scenario wall: ${Date.now() - t0} ms`);
-  }
 }
 
 async function exthostRun() {

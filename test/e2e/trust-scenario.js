@@ -15,6 +15,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const wb = require('./lib/workbench');
+const { lineOf, stepRunner } = require('./lib/steps');
 
 const SAMPLE_DIR = 'busybox-demo';
 const DOCKERFILE = 'Dockerfile';
@@ -91,26 +92,9 @@ async function clearToasts(page) {
 }
 
 async function runTrustScenario({ page, url, workspace, markerDir, shots, log = console.log }) {
-  const results = [];
   const markers = plantTraps(workspace, markerDir);
-  let n = 0;
-  const shot = (name) => page.screenshot({ path: path.join(shots, name + '.png') }).catch(() => {});
+  const { step, results } = stepRunner({ page, shots, log });
   page.setDefaultTimeout(60000);
-  async function step(name, fn, { critical = false } = {}) {
-    n++;
-    const t0 = Date.now();
-    try {
-      const info = await fn();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-      if (info) log(`       ${name}: ${info}`);
-      await shot(`${String(n).padStart(2, '0')}-${slug(name)}`);
-    } catch (e) {
-      results.push({ name, ok: false, ms: Date.now() - t0, error: String(e && e.message || e).split('\n').slice(0, 12).join('\n') });
-      await shot(`${String(n).padStart(2, '0')}-${slug(name)}-FAILED`);
-      if (critical) throw e;
-      for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
-    }
-  }
   const nothingRan = (when) => {
     const r = ran(markers);
     if (r.length) throw new Error(`${when}: ${r.join(' and ')} ran in an untrusted workspace`);
@@ -197,13 +181,6 @@ async function runTrustScenario({ page, url, workspace, markerDir, shots, log = 
     });
   } catch { /* recorded in results */ }
   return results;
-}
-
-function slug(s) { return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60); }
-function lineOf(file, text) {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
-  if (i < 0) throw new Error(`"${text}" not in ${file}`);
-  return i + 1;
 }
 
 module.exports = { runTrustScenario, plantTraps };

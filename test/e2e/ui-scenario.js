@@ -1,8 +1,6 @@
 'use strict';
 // The UI scenario, in Debian's chromium against code-server with the packaged .vsix installed.
-// Each step is one test. A failed prerequisite step (workbench, open file) ends the run; after any
-// other failed step the scenario resets the UI (Escape) and goes on. A screenshot is kept after
-// every step (and on failure) in `shots`.
+// Each step is one test (lib/steps.js: a screenshot after each, a failed critical step ends the run).
 //
 //   1. the workbench opens the examples folder
 //   2. open examples/busybox-demo/Dockerfile from the Explorer
@@ -19,6 +17,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const wb = require('./lib/workbench');
+const { lineOf, stepRunner } = require('./lib/steps');
 
 const SAMPLE_DIR = 'busybox-demo';
 const DOCKERFILE = 'Dockerfile';
@@ -40,33 +39,12 @@ const EXPECT = {
 };
 
 async function runScenario({ page, url, workspace, shots, log = console.log, steps: maxSteps }) {
-  const results = [];
   const limit = Number(maxSteps || process.env.STAGECRAFT_E2E_STEPS || 99);
-  let n = 0;
+  const { step, results } = stepRunner({ page, shots, log, limit });
   const file = path.join(workspace, SAMPLE_DIR, DOCKERFILE);
-  const shot = (name) => page.screenshot({ path: path.join(shots, name + '.png') }).catch(() => {});
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.setDefaultTimeout(60000);   // generous: a loaded 2-core CI machine is slow, and every wait polls
-
-  async function step(name, fn, { critical = false } = {}) {
-    n++;
-    if (n > limit) return false;
-    const t0 = Date.now();
-    try {
-      const info = await fn();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-      if (info) log(`       ${name}: ${info}`);
-      await shot(`${String(n).padStart(2, '0')}-${slug(name)}`);
-      return true;
-    } catch (e) {
-      results.push({ name, ok: false, ms: Date.now() - t0, error: String(e && e.message || e).split('\n').slice(0, 12).join('\n') });
-      await shot(`${String(n).padStart(2, '0')}-${slug(name)}-FAILED`);
-      if (critical) throw e;
-      for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
-      return false;
-    }
-  }
 
   try {
     await step('workbench opens the examples folder', async () => {
@@ -247,12 +225,6 @@ async function graphSteps({ page, file, step }) {
   });
 }
 
-function slug(s) { return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60); }
-function lineOf(file, text) {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
-  if (i < 0) throw new Error(`"${text}" not in ${file}`);
-  return i + 1;
-}
 function lineOfLast(file, text) {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   for (let i = lines.length - 1; i >= 0; i--) if (lines[i].includes(text)) return i + 1;
