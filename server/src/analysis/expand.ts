@@ -73,17 +73,13 @@ class Expander {
                 const word = this.step(f, stack.length === 1);
                 if (word !== null) {
                     if (stack.length > MAX_EXPANSION_DEPTH) {
-                        return this.stop(`\${...} is nested more than ${MAX_EXPANSION_DEPTH} levels deep`);
+                        return { value: '', certain: false, limit: `\${...} is nested more than ${MAX_EXPANSION_DEPTH} levels deep` };
                     }
                     stack.push(word);
                 }
             }
             if (stack[stack.length - 1].out.length > MAX_EXPANDED_LENGTH) { return tooLong(); }
         }
-    }
-
-    private stop(limit: string): Expansion {
-        return { value: '', certain: false, limit };
     }
 
     /** Reads what starts at `f.pos` into `f.out`; returns a word to expand next when it meets one. */
