@@ -89,7 +89,11 @@ describe('stages across the workspace', () => {
     it('the quick-fix changes the target to the nearest stage name', async () => {
         const [typo] = await diagnosticsOf('compose.yaml', (d) => d.length >= 3);
         const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri('compose.yaml') }, range: typo!.range, context: { diagnostics: [typo] } });
-        assert.deepEqual(actions.map((a) => [a.title, a.edit]), [['Change to `test`', { changes: { [uri('compose.yaml')]: [{ range: r(18, 14, 18, 18), newText: 'test' }] } }]]);
+        // A versioned edit; version null: the file is not open in the editor.
+        assert.deepEqual(actions.map((a) => [a.title, a.edit]), [['Change to `test`', { documentChanges: [{ textDocument: { uri: uri('compose.yaml'), version: null }, edits: [{ range: r(18, 14, 18, 18), newText: 'test' }] }] }]]);
+        // A diagnostic that no longer matches a target of the file gets no edit.
+        const stale = { ...typo!, range: r(17, 14, 17, 18) };
+        assert.deepEqual(await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri('compose.yaml') }, range: stale.range, context: { diagnostics: [stale] } }), []);
     });
 
     it('references of a stage: its Dockerfile, then every compose, Bake and workflow file that names it', async () => {
