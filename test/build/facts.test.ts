@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BASE_IMAGE, type Registry, startRegistry } from '../support/docker';
 import { engineSkip, engineTitle, useEngine } from '../support/engines';
-import { bkHits, project } from './project';
+import { bkHits, project, stageSteps } from './project';
 
 /** A base stage, a dependency stage with two RUNs, and an app that copies only its result. */
 const FACTS_FILE = `FROM ${BASE_IMAGE} AS base
@@ -23,14 +23,6 @@ RUN cp stamp stamp2
 FROM base AS app
 COPY --from=deps /w/stamp2 /w/stamp2
 `;
-
-/** Steps of the stage `name` BuildKit reported CACHED, and how many it ran. */
-function stageSteps(out: string, name: string): { cached: number; steps: number } {
-    const ids = [...out.matchAll(new RegExp(`^#(\\d+) \\[${name} \\d+/\\d+\\] (?!FROM )`, 'gm'))].map((m) => m[1]);
-    const uniq = [...new Set(ids)];
-    const cached = uniq.filter((id) => new RegExp(`^#${id} CACHED$`, 'm').test(out)).length;
-    return { cached, steps: uniq.length };
-}
 
 describe(`${engineTitle('docker20')} engine facts: --cache-from on the classic builder and BuildKit 0.8`, { skip: engineSkip('docker20') }, () => {
     let registry: Registry;
