@@ -29,8 +29,10 @@ export { classifyRegistryError } from './state';
 
 export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): Promise<number> {
     const state = newState(docker, req, io);
+    state.trace('start');
     try {
-        if (await chooseBackend(state) && await discoverCache(state) && await decideSkip(state)) {
+        if (await chooseBackend(state) && (state.trace('backend'), await discoverCache(state)) && (state.trace('cache'), await decideSkip(state))) {
+            state.trace('skip decided');
             const pushes = new Pushes(state);
             const ids = await build(state, pushes);
             const sizes = fillSizes(state, ids);
@@ -45,6 +47,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
         }
     } finally {
         report(state);
+        state.trace('end');
     }
     return state.code;
 }
@@ -60,6 +63,7 @@ async function chooseBackend(state: RunState): Promise<boolean> {
     let settle: (v: unknown) => void = () => undefined;
     startFingerprint(state, new Promise((r) => { settle = r; }));
     const engine = await probeEngine(docker);
+    state.trace('engine probed');
     if (!engine.ok) {
         settle(null);
         state.notice(engine.message);

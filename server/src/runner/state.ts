@@ -90,6 +90,8 @@ export interface RunState {
     say(s: string): void;
     notice(s: string): void;
     interrupted(): boolean;
+    /** With STAGECRAFT_TRACE=1: when each step ended, in ms since the process started (stderr). */
+    trace(step: string): void;
 }
 
 export function newState(docker: Docker, req: RunRequest, io: RunnerIO): RunState {
@@ -102,6 +104,9 @@ export function newState(docker: Docker, req: RunRequest, io: RunnerIO): RunStat
         say: (s) => { io.stdout.write(s + '\n'); },
         notice: (s) => { io.stderr.write(`stagecraft: ${s}\n`); },
         interrupted: () => req.signal?.aborted === true,
+        trace: docker.env.STAGECRAFT_TRACE === '1'
+            ? (step) => { io.stderr.write(`stagecraft: trace ${step} at ${Math.round(performance.now())} ms\n`); }
+            : () => undefined,
     };
 }
 
