@@ -70,7 +70,7 @@ describe('code actions', () => {
             'FROM node:${NODE_VERSION}-alpine AS app-deps',
             'WORKDIR /app',
             'ARG FLAVOR=plain',
-            'COPY --chown=node:node package.json package-lock.json* ./',
+            'COPY --chown=node:node package.json package-lock.json* npm-shrinkwrap.json* .npmrc* ./',
             'ENV NODE_ENV=production',
             'RUN npm ci --omit=dev',
             '',
@@ -209,6 +209,46 @@ describe('code actions', () => {
                 'FROM build-deps AS build',
                 'COPY . .',
             ].join('\r\n'));
+        });
+
+        it('under # escape=`: keeps every flag of the COPY, continued lines included (--link, --chown, --chmod)', async () => {
+            const text = [
+                '# escape=`',
+                'FROM node:20 AS web',
+                'WORKDIR /app',
+                'COPY --link `',
+                '     --chown=node:node --chmod=644 . .',
+                'RUN npm ci `',
+                '    && npm cache clean --force',
+                'RUN npm run build',
+            ].join('\n');
+            const uri = await open(text);
+            const action = pick(await actions(uri, lineRange(5)), 'Split heavy step');
+            assert.equal(applyWorkspaceEdit(text, uri, action.edit), [
+                '# escape=`',
+                '# web-deps: npm dependencies of web, installed from the manifests only so that their cache survives source changes (assumes .dockerignore excludes node_modules)',
+                'FROM node:20 AS web-deps',
+                'WORKDIR /app',
+                'COPY --link --chown=node:node --chmod=644 package.json package-lock.json* npm-shrinkwrap.json* .npmrc* ./',
+                'RUN npm ci `',
+                '    && npm cache clean --force',
+                '',
+                'FROM web-deps AS web',
+                'COPY --link `',
+                '     --chown=node:node --chmod=644 . .',
+                'RUN npm run build',
+            ].join('\n'));
+        });
+
+        it('copies the config files each tool reads: .yarnrc.yml and .npmrc for yarn, the wrapper and .mvn/ for mvnw', async () => {
+            const yarn = ['FROM node:20 AS web', 'WORKDIR /app', 'COPY . .', 'RUN yarn install --immutable', 'RUN yarn build'].join('\n');
+            const yarnUri = await open(yarn);
+            const yarnFix = applyWorkspaceEdit(yarn, yarnUri, pick(await actions(yarnUri, lineRange(3)), 'Split heavy step').edit);
+            assert.match(yarnFix, /\nCOPY package\.json yarn\.lock\* \.yarnrc\* \.npmrc\* \.\/\nRUN yarn install --immutable\n/);
+            const mvn = ['FROM eclipse-temurin:21 AS api', 'WORKDIR /src', 'COPY . .', 'RUN ./mvnw -B dependency:go-offline', 'RUN ./mvnw -B package'].join('\n');
+            const mvnUri = await open(mvn);
+            const mvnFix = applyWorkspaceEdit(mvn, mvnUri, pick(await actions(mvnUri, lineRange(3)), 'Split heavy step').edit);
+            assert.match(mvnFix, /\nCOPY pom\.xml mvnw \.\/\nCOPY \.mvn\/ \.\/\.mvn\/\nRUN \.\/mvnw -B dependency:go-offline\n/);
         });
 
         const NOT_OFFERED: [string, string[], number][] = [

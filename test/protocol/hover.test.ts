@@ -7,10 +7,11 @@ import { LspClient } from './lspClient';
 const URI = 'file:///ws/Dockerfile';
 type HoverResult = { contents: { kind: string; value: string }; range?: unknown } | null;
 
-/** The pattern lines come from the analysis (its wording is the analysis' contract, not ours). */
+/** The pattern lines come from the analysis (its wording is the analysis' contract, not ours); near misses in italics. */
 function patternLines(text: string, index: number): string {
-    const p = analyze(text, {}).stages[index]!.patterns;
-    return p.length ? '**Patterns:**\n' + p.map((x) => `- \`${x.label}\`: ${x.reason}`).join('\n') : '**Patterns:** none';
+    const s = analyze(text, {}).stages[index]!;
+    const lines = [...s.patterns.map((x) => `- \`${x.label}\`: ${x.reason}`), ...s.nearMisses.map((m) => `- *${m.reason}*`)];
+    return s.patterns.length ? '**Patterns:**\n' + lines.join('\n') : ['**Patterns:** none', ...lines].join('\n');
 }
 
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
@@ -138,5 +139,34 @@ describe('hover: the build command follows the settings and the workspace', () =
             '**Heavy steps:** none',
             '**Build with cache:**\n```sh\nstagecraft build -f docker/Dockerfile --target 0 --cache-repo localhost:5000/app/cache --backend buildkit --push --build-arg GO_VERSION=1.23 --platform linux/arm64 docker\n```',
         ].join('\n\n'));
+    });
+});
+
+describe('hover: why a stage has a label, and why not', () => {
+    let c: LspClient;
+    const uri = 'file:///ws/why/Dockerfile';
+    const TEXT = [
+        'FROM node:20 AS deps',
+        'WORKDIR /app',
+        'COPY . .',
+        'RUN npm ci',
+        'FROM node:20 AS web',
+        'COPY --from=deps /app/node_modules /app/node_modules',
+        '',
+    ].join('\n');
+    before(async () => {
+        c = await LspClient.start({ initializationOptions: { otherDockerExtension: true }, workspaceFolders: ['/ws'] });
+        await c.open(uri, TEXT);
+    });
+    after(async () => c.stop());
+
+    it('the near miss: not a split step, because it copies the whole source', async () => {
+        const h = await c.request<HoverResult>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 17 } });
+        const block = h!.contents.value.split('\n\n').find((p) => p.startsWith('**Patterns:**'));
+        assert.equal(block, [
+            '**Patterns:**',
+            '- `builder-app`: builds what web takes from it (COPY --from or RUN --mount from=)',
+            '- *not a split step: it copies the whole source (COPY . on line 3)*',
+        ].join('\n'));
     });
 });

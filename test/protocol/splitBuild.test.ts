@@ -33,8 +33,9 @@ function docker(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): { code:
 const FAKE_NPM = `#!/bin/sh
 set -e
 [ "$1" = ci ] || { echo "fake npm: only ci" >&2; exit 2; }
+[ -f .npmrc ] || { echo "fake npm: no .npmrc (a real npm would use another registry)" >&2; exit 3; }
 mkdir -p node_modules/left-pad
-cat package.json package-lock.json | md5sum | cut -d' ' -f1 > node_modules/.lock-hash
+cat package.json package-lock.json .npmrc | md5sum | cut -d' ' -f1 > node_modules/.lock-hash
 echo "$NODE_ENV" > node_modules/.node-env
 echo 'module.exports = (s) => s' > node_modules/left-pad/index.js
 `;
@@ -45,7 +46,8 @@ mkdir -p /usr/lib/py
 md5sum "$3" | cut -d' ' -f1 > /usr/lib/py/requirements.md5
 `;
 
-const DOCKERFILE = `# tools: the fake package managers
+const DOCKERFILE = `# escape=\`
+# tools: the fake package managers
 FROM ${BASE_IMAGE} AS tools
 COPY fake/npm.sh /bin/npm
 COPY fake/pip.sh /bin/pip
@@ -54,7 +56,8 @@ COPY fake/pip.sh /bin/pip
 FROM tools AS app
 WORKDIR /app
 ARG FLAVOR=plain
-COPY . .
+COPY --chown=1000:1000 \`
+    . .
 ENV NODE_ENV=production
 RUN npm ci --omit=dev && pip install -r requirements.txt
 RUN cat src/main.txt node_modules/.lock-hash > built.txt && echo "$FLAVOR" > flavor.txt
@@ -69,6 +72,8 @@ function writeContext(dir: string): void {
         'package.json': '{ "name": "fixture", "version": "1.0.0", "dependencies": { "left-pad": "1.3.0" } }\n',
         'package-lock.json': '{ "lockfileVersion": 3, "packages": { "node_modules/left-pad": { "version": "1.3.0" } } }\n',
         'requirements.txt': 'flask==3.0.3\n',
+        // What npm reads besides the manifests (the registry, auth): the split stage must copy it too.
+        '.npmrc': 'fund=false\n',
         'src/main.txt': 'the sources\n',
         'src/lib/util.txt': 'more sources\n',
         'fake/npm.sh': FAKE_NPM,
@@ -250,14 +255,15 @@ describe('split heavy step: the image builds to the same files (real engine, cla
         const published = await client.diagnostics(uri);
         const heavy = published.diagnostics.filter((d: Diagnostic) => d.code === 'heavy-after-broad-copy');
         // One per heavy step of the RUN (npm ci, pip install), all on the RUN.
-        assert.deepEqual(heavy.map((d) => d.range.start.line), [11, 11], JSON.stringify(published.diagnostics));
+        assert.deepEqual(heavy.map((d) => d.range.start.line), [13, 13], JSON.stringify(published.diagnostics));
         const list = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: heavy[0]!.range, context: { diagnostics: heavy } });
         const fix = list.find((a) => a.title.startsWith('Split heavy step'));
         assert.ok(fix, JSON.stringify(list.map((a) => a.title)));
         assert.equal(fix.title, 'Split heavy step into its own stage');
         assert.deepEqual(fix.diagnostics, heavy);
         const split = applyWorkspaceEdit(DOCKERFILE, uri, fix.edit);
-        assert.match(split, /FROM tools AS app-deps\n[\s\S]*COPY package\.json requirements\.txt package-lock\.json\* \.\/\nENV NODE_ENV=production\nRUN npm ci/);
+        // Under `# escape=\``, the flags of the continued COPY kept, .npmrc copied with the manifests.
+        assert.match(split, /FROM tools AS app-deps\n[\s\S]*COPY --chown=1000:1000 package\.json requirements\.txt package-lock\.json\* npm-shrinkwrap\.json\* \.npmrc\* \.\/\nENV NODE_ENV=production\nRUN npm ci/);
         assert.match(split, /COPY --from=2 \/app \/srv/);
         fs.writeFileSync(path.join(dir, 'after.Dockerfile'), split);
 
@@ -267,6 +273,7 @@ describe('split heavy step: the image builds to the same files (real engine, cla
         const afterFix = files(`${repo}:after`);
         assert.equal(before.get('srv/built.txt')?.type, '0', 'the fixture built what it should');
         assert.ok(before.has('srv/node_modules/left-pad/index.js'));
+        assert.equal(before.get('srv/src/main.txt')?.uid, 1000, 'the COPY --chown applied');
         assert.ok(!before.has('srv/node_modules/stale/index.js'), '.dockerignore kept the local node_modules out');
         assert.ok(before.has('usr/lib/py/requirements.md5'));
         sameFiles(before, afterFix);

@@ -27,7 +27,12 @@ export function assertWellFormed(an: Analysis, text: string): void {
         for (const r of s.refs) { assertRange(r.range, lines, 'ref'); }
         assertRange(s.range, lines, 'stage');
         if (s.patterns.some((p) => p.label === 'alias')) { assert.ok(!s.patterns.some((p) => p.label === 'builder-app'), 'an alias is never a builder'); }
-        for (const p of s.patterns) { assert.ok(p.reason.length > 0 && !p.reason.includes('\n'), 'one-line reasons'); }
+        for (const p of [...s.patterns, ...s.nearMisses]) { assert.ok(p.reason.length > 0 && !p.reason.includes('\n'), 'one-line reasons'); }
+        for (const c of s.choices) { assert.ok(Number.isInteger(c) && c >= 0 && c < i, 'a FROM picks earlier stages'); }
+        for (const ins of s.instructions) {
+            for (const f of ins.flags) { assert.ok(!f.text.includes('\n') && f.text.startsWith('--'), `a flag as one line: ${JSON.stringify(f.text)}`); }
+            assert.equal(ins.script !== null, ins.keyword === 'RUN', 'a RUN has its script');
+        }
         assert.equal(s.reachable, !an.unused.includes(i), 'unused lists the stages the target does not need');
         if (s.reachable) { for (const d of s.dependsOn) { assert.ok(an.stages[d].reachable, 'what a needed stage needs is needed'); } }
     });

@@ -268,6 +268,18 @@ describe('per-stage facts', () => {
         }
     });
 
+    it('exposes each instruction\'s flags as written and each RUN\'s script, whatever the escape character', () => {
+        const an = a('# escape=`\nFROM node AS a\nCOPY --link `\n   --chown=app:app . .\nRUN --mount=type=cache,target=/root/.npm `\n    npm ci\nRUN ["npm", "test"]\nRUN <<EOF\nset -e\napk add curl\nEOF\n');
+        const [copy, ci, test, heredoc] = an.stages[0].instructions;
+        assert.deepEqual(copy.flags, [{ name: 'link', value: null, text: '--link' }, { name: 'chown', value: 'app:app', text: '--chown=app:app' }]);
+        assert.equal(copy.script, null);
+        assert.deepEqual(ci.flags.map((f) => f.text), ['--mount=type=cache,target=/root/.npm']);
+        assert.equal(ci.script, 'npm ci');
+        assert.equal(test.script, 'npm test');
+        assert.equal(heredoc.script, '<<EOF\nset -e\napk add curl');
+        assert.equal(an.stages[0].fromKeyword, 'FROM');
+    });
+
     it('finds heavy steps in exec form and heredoc RUNs', () => {
         assert.equal(a('FROM alpine\nRUN ["npm", "ci"]\n').stages[0].heavySteps[0].command, 'npm ci');
         assert.equal(a('FROM alpine\nRUN <<EOF\nset -e\napk add curl\nEOF\n').stages[0].heavySteps[0].command, 'apk add');
@@ -335,7 +347,57 @@ describe('patterns', () => {
         const unused = 'FROM node AS deps\nCOPY package.json ./\nRUN npm ci\n';
         assert.deepEqual(labels(a(unused)).deps, [], 'nobody builds on it');
         const apt = 'FROM debian AS sys\nRUN apt-get update && apt-get install -y gcc\nFROM sys AS build\nCOPY . .\n';
-        assert.deepEqual(labels(a(apt)).sys, ['split-step']);
+        assert.deepEqual(labels(a(apt)).sys, [], 'OS packages that a stage builds on: a base');
+        assert.deepEqual(a(apt).stages[0].nearMisses.map((m) => m.reason), [
+            'not a split step: it installs OS packages that build builds on: a base, not a split step',
+        ]);
+        const copied = 'FROM debian AS criu\nRUN apt-get update && apt-get install -y criu && install -D /usr/sbin/criu /build/criu\nFROM debian\nCOPY --from=criu /build/ /usr/local/bin/\n';
+        assert.deepEqual(labels(a(copied)).criu, ['builder-app', 'split-step'], 'OS packages another stage copies: isolated');
+    });
+
+    it('split step: a pinned tool fetched or built apart from the sources', () => {
+        const tools = [
+            'FROM golang AS lint\nRUN GOBIN=/out go install github.com/golangci/golangci-lint/cmd/golangci-lint@v1.55.2\n',
+            'FROM alpine AS crun\nRUN git clone https://github.com/containers/crun /src && cd /src && git checkout -q 1.4.5 && ./autogen.sh && make install\n',
+            'FROM alpine AS cni\nRUN curl -Ls https://example.org/cni-plugins-v1.3.0.tgz | tar xz -C /out\n',
+            'FROM php:8.2 AS ext\nRUN pecl install redis && docker-php-ext-enable redis\n',
+            'FROM debian AS tool\nCOPY hack/install.sh hack/tool.installer /\nRUN PREFIX=/out /install.sh tool\n',
+        ];
+        for (const t of tools) {
+            const an = a(`${t}FROM alpine\nCOPY --from=0 /out /usr/local/bin/\n`);
+            assert.deepEqual(an.stages[0].patterns.map((p) => p.label), ['builder-app', 'split-step'], t);
+        }
+        const src = 'FROM alpine AS src\nRUN git clone https://github.com/opencontainers/runc /src\nFROM golang AS runc\nRUN --mount=from=src,src=/src,target=. go build -o /out/runc .\nFROM alpine\nCOPY --from=runc /out /usr/bin/\n';
+        assert.deepEqual(labels(a(src)).runc, ['builder-app', 'split-step'], 'builds a clone another stage made');
+    });
+
+    it('not a split step: the whole source, tests, or files built from the sources', () => {
+        const near = (f: string, name: string) => a(f).stages.find((s) => s.name === name)!.nearMisses.find((m) => m.label === 'split-step')?.reason;
+        assert.equal(near('FROM node AS deps\nCOPY . .\nRUN npm ci\nFROM scratch\nCOPY --from=deps /x /x\n', 'deps'),
+            'not a split step: it copies the whole source (COPY . on line 2)');
+        assert.equal(near('FROM node AS deps\nRUN --mount=type=bind,target=. npm ci\nFROM scratch\nCOPY --from=deps /x /x\n', 'deps'),
+            'not a split step: it reads the whole source through a bind mount (line 2)');
+        assert.equal(near('FROM node AS deps\nCOPY package.json index.js ./\nRUN npm ci\nFROM scratch\nCOPY --from=deps /x /x\n', 'deps'),
+            'not a split step: it copies index.js besides the manifests');
+        assert.equal(near('FROM golang AS build\nCOPY . .\nRUN go build -o /app\nFROM alpine AS wheels\nCOPY --from=build /app /app\nRUN apk add py3-pip\nFROM scratch\nCOPY --from=wheels / /\n', 'wheels'),
+            'not a split step: it takes files built from the sources (from build)');
+        assert.equal(near('FROM node AS src\nCOPY . .\nFROM src AS deps\nRUN npm ci\nFROM scratch\nCOPY --from=deps /x /x\n', 'deps'),
+            'not a split step: it builds on src, which copies the whole source (COPY . on line 2)');
+        assert.deepEqual(labels(a('FROM node AS deps\nCOPY package.json ./\nRUN --mount=type=bind,source=package-lock.json,target=package-lock.json npm ci\nFROM scratch\nCOPY --from=deps /x /x\n')).deps,
+            ['builder-app', 'split-step'], 'a bind mount of a manifest is fine');
+        assert.deepEqual(labels(a('FROM alpine AS toolchain\nCOPY tools/npm /bin/npm\nFROM toolchain AS deps\nCOPY package.json ./\nRUN npm ci\nFROM deps AS build\nCOPY . .\n')).deps,
+            ['split-step'], 'a base that copies a tool is not the source');
+    });
+
+    it('platform-picked stages: aliases, and builders through them', () => {
+        const f = 'FROM golang AS build\nRUN go build -o /out/x\nFROM scratch AS bin-linux\nCOPY --from=build /out/x /x\nFROM scratch AS bin-windows\nCOPY --from=build /out/x /x.exe\n'
+            + 'FROM bin-$TARGETOS AS bin\nFROM alpine AS alp-amd64\nFROM alpine:edge AS alp-riscv64\nFROM alp-$TARGETARCH AS base\nRUN apk add git\nFROM alpine\nCOPY --from=bin / /usr/bin/\n';
+        const an = a(f);
+        assert.deepEqual(an.stages.find((s) => s.name === 'bin')!.choices, [1, 2]);
+        assert.deepEqual(labels(an)['bin-windows'], ['builder-app'], 'reaches the image through the alias bin on Windows');
+        assert.equal(an.stages[2].patterns[0].reason, 'builds what stage 7 takes from it through the alias bin');
+        assert.deepEqual(labels(an)['alp-riscv64'], ['alias'], 'picked by FROM alp-$TARGETARCH on riscv64');
+        assert.deepEqual(an.stages[3].refs.length, 1, 'the graph follows the resolved choice only');
     });
 
     it('a stage may match several patterns', () => {
@@ -385,7 +447,7 @@ COPY --from=web /usr/share/nginx/html /html
         const an = a(f);
         assert.equal(an.stages.length, 13);
         assert.deepEqual(labels(an), {
-            go: ['alias'], node: ['alias'], 'runtime-base': ['inner-base', 'split-step'], 'go-deps': ['split-step'],
+            go: ['alias'], node: ['alias'], 'runtime-base': ['inner-base'], 'go-deps': ['split-step'],
             'web-deps': ['split-step'], 'api-build': ['builder-app'], 'web-build': ['builder-app'],
             'api-test': ['tested-app'], 'web-test': ['tested-app'], api: ['builder-app'], worker: [],
             web: ['builder-app'], all: [],
@@ -411,7 +473,7 @@ COPY --from=web /usr/share/nginx/html /html
 
 describe('manifest and broad copies', () => {
     it('takes manifest globs for manifests, and wide globs for broad copies', async () => {
-        const { isManifestPath, isBroadSource } = await import('../../server/src/analysis/commands');
+        const { isManifestPath, isBroadSource } = await import('../../server/src/analysis/tools');
         for (const m of ['package.json', 'package*.json', 'npm-shrinkwrap.json*', '.npmrc*', 'bun.lock*', 'requirements*.txt',
             'requirements-dev.txt', 'go.mod', 'go.sum', 'Cargo.lock', 'app/App.csproj', '*.csproj', 'global.json*', 'mix.lock*']) {
             assert.equal(isManifestPath(m), true, m);

@@ -14,6 +14,9 @@ import { main } from '../../server/src/cli/main';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'analysis');
 const corpus = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('Dockerfile')).map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+/** The real files of test/fixtures/real: heredocs, backtick escapes, --mount flags, platform-picked stages. */
+const REAL = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'real');
+const realCorpus = fs.readdirSync(REAL).filter((f) => f.endsWith('.Dockerfile')).map((f) => fs.readFileSync(path.join(REAL, f), 'utf8'));
 
 /** Pieces of Dockerfile syntax to splice in: the places a parser and a graph are likely to break. */
 const SNIPPETS = ['FROM ', ' AS ', 'as', '--from=', '--from=0', '--from=99', '--mount=type=bind,from=', ',from=', '${', '}', '$', ':-',
@@ -28,12 +31,12 @@ const mutation = fc.record({
     insert: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 8 }), fc.constant('')),
 });
 
-const mutatedDockerfile = fc.tuple(
-    fc.nat({ max: corpus.length - 1 }),
+const mutatedFrom = (files: string[]) => fc.tuple(
+    fc.nat({ max: files.length - 1 }),
     fc.array(mutation, { maxLength: 8 }),
     fc.option(fc.nat(), { nil: undefined }),
 ).map(([i, muts, cut]) => {
-    let text = corpus[i];
+    let text = files[i];
     for (const m of muts as Mutation[]) {
         const at = text.length === 0 ? 0 : m.at % (text.length + 1);
         text = text.slice(0, at) + m.insert + text.slice(at + m.del);
@@ -41,8 +44,18 @@ const mutatedDockerfile = fc.tuple(
     if (cut !== undefined) { text = text.slice(0, cut % (text.length + 1)); }
     return text;
 });
+const mutatedDockerfile = mutatedFrom(corpus);
 
 describe('analysis on random input', () => {
+    // The corpus files are fetched, not committed (test/fixtures/real/README.md): without them, skipped.
+    it('never throws and stays well-formed on 400 mutated real files (test/fixtures/real)', { skip: realCorpus.length === 0 ? 'the real-file corpus is not fetched here (test/fixtures/real/README.md)' : false }, () => {
+        fc.assert(fc.property(mutatedFrom(realCorpus), (text) => {
+            const an = analyze(text);
+            assert.ok(!an.problems.some((p) => p.message.startsWith('internal error')), an.problems.map((p) => p.message).join('; '));
+            assertWellFormed(an, text);
+        }), { numRuns: 400, seed: 20261205 });
+    });
+
     it('never throws and stays well-formed on 3000 mutated and truncated Dockerfiles', () => {
         fc.assert(fc.property(mutatedDockerfile, fc.option(fc.constantFrom('app', 'build', '0', '3', 'missing'), { nil: undefined }), (text, target) => {
             const an = analyze(text, { target, buildArgs: { GO_VERSION: '1.23', NODE: '22' } });

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TOOLS } from '../../server/src/analysis/tools';
 
 const SRC = path.join(__dirname, '..', '..', '..', 'server', 'src');
 
@@ -70,6 +71,43 @@ describe('architecture invariants (ARCHITECTURE.md)', () => {
                 }
             }
         }
+        assert.deepEqual(bad, []);
+    });
+
+    it('features read the analysis, never the Dockerfile text: no parser, no regex over instructions or line continuations', () => {
+        // completion.ts reads the half-typed instruction before the cursor (no analysis has it yet);
+        // general.ts hands the text to dockerfile-language-service. Every other feature reads
+        // flags, scripts and ranges from the analysis, and copies text only by those ranges.
+        const EXEMPT = new Set(['completion.ts', 'general.ts']);
+        const REGEX = /(?<![\w)\]$])\/(?![*/])((?:\\.|\[(?:\\.|[^\]\n])*\]|[^/\\\n[])+)\/[dgimsuy]*/g;
+        const bad: string[] = [];
+        for (const f of sources(path.join(SRC, 'features'))) {
+            const text = fs.readFileSync(f, 'utf8');
+            if (importsOf(text).includes('dockerfile-ast')) { bad.push(`${path.basename(f)} imports dockerfile-ast`); }
+            if (EXEMPT.has(path.basename(f))) { continue; }
+            const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+            // An instruction keyword, or a line continuation (a backslash before the line break).
+            for (const m of code.matchAll(REGEX)) {
+                if (/\b(FROM|RUN|COPY|ADD|ARG|ENV|WORKDIR)\b|\\\\(\\r\?)?\\n/.test(m[1])) { bad.push(`${path.basename(f)}: ${m[0]}`); }
+            }
+            // A continuation built from the escape character.
+            if (/new RegExp\([^;]*\\r\?\\n/.test(code) && /escape/i.test(code)) { bad.push(`${path.basename(f)}: builds a continuation pattern`); }
+        }
+        assert.deepEqual(bad, []);
+    });
+
+    it('package-manager knowledge has one home: no module outside analysis/tools names a tool\'s files or commands', () => {
+        const files = [...new Set(TOOLS.flatMap((t) => [...t.manifests, ...t.lockFiles, ...t.configFiles]))].filter((f) => !f.includes('*'));
+        const commands = ['npm ci', 'go mod download', 'pip install', 'apt-get install', 'composer install', 'dotnet restore'];
+        const bad: string[] = [];
+        for (const f of sources(SRC)) {
+            if (path.relative(SRC, f).startsWith(path.join('analysis', 'tools'))) { continue; }
+            const code = fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+            for (const name of [...files, ...commands]) {
+                if (code.includes(`'${name}'`) || code.includes(`"${name}"`) || code.includes(`\`${name}\``)) { bad.push(`${path.relative(SRC, f)}: ${name}`); }
+            }
+        }
+        assert.ok(files.includes('.npmrc') && files.includes('go.mod'), 'the tables list the files');
         assert.deepEqual(bad, []);
     });
 

@@ -4,8 +4,6 @@
  * - our one-pass tokeniser (`analysis/tokens.ts`) against the dockerfile-ast it mirrors: every
  *   instruction's arguments (values AND ranges, before and after the flags), its flags, the
  *   positions, and what the analysis reads from them (FROM image, name, platform; instruction text);
- * - the heavy-step and test rules run as one combined regular expression (`analysis/commands.ts`)
- *   against trying each rule in turn, and `simpleCommands` against its former implementation;
  * - `expandWord` (ARG expansion, `analysis/expand.ts`) against its former, character-by-character
  *   (and recursive) implementation;
  * - the analysis over our parse (`analysis/parse.ts`, which skips dockerfile-ast's quadratic
@@ -21,7 +19,6 @@ import { analyze } from '../../server/src/analysis';
 import { analyzeWith } from '../../server/src/analysis/analyze';
 import { parseDockerfileFully } from '../../server/src/analysis/parse';
 import { commentContent, LineIndex, newTokens, readFlags, tokenize, type FlagToken } from '../../server/src/analysis/tokens';
-import { findCommands, HEAVY_RULES, simpleCommands, TEST_RULES } from '../../server/src/analysis/commands';
 import { expandWord, type VariableLookup } from '../../server/src/analysis/expand';
 import { corpusFiles } from '../support/corpus';
 
@@ -180,58 +177,6 @@ describe('what the analysis reads through the tokeniser is what dockerfile-ast a
             }));
         };
         fc.assert(fc.property(fc.oneof(mutatedFile, randomFile), check), { numRuns: 1000, seed: 77 });
-    });
-});
-
-describe('the combined heavy-step and test rules are the rules tried one by one', () => {
-    /** The rules as they were: each in turn, the first match wins. */
-    function oneByOne(script: string): { heavy: { kind: string; tool: string; command: string }[]; tests: string[] } {
-        const heavy = [];
-        const tests = [];
-        for (const cmd of simpleCommands(script)) {
-            for (const rule of HEAVY_RULES) {
-                const m = rule.re.exec(cmd);
-                if (m) { heavy.push({ kind: rule.kind, tool: rule.tool, command: m[0].replace(/\s+/g, ' ').trim() }); break; }
-            }
-            for (const re of TEST_RULES) {
-                const m = re.exec(cmd);
-                if (m) { tests.push(m[0].replace(/\s+/g, ' ').trim()); break; }
-            }
-        }
-        return { heavy, tests };
-    }
-    const WORDS = ['apt-get', 'apt', 'apk', 'dnf', 'microdnf', 'yum', 'zypper', 'tdnf', 'pacman', '-Syu', 'npm', 'yarn', 'pnpm', 'bun', 'pip',
-        'pip3', 'pip3.11', 'python', 'python3', 'python3.12', '-m', 'uv', 'poetry', 'pipenv', 'conda', 'mamba', 'micromamba', 'env', 'create',
-        'go', 'mod', 'download', 'vendor', 'cargo', 'fetch', 'build', 'chef', 'cook', 'bundle', 'bundler', 'gem', 'composer', 'composer.phar',
-        'mvn', './mvnw', 'mvnw', 'dependency:go-offline', 'gradle', './gradlew', 'gradlew', 'dotnet', 'restore', 'mix', 'deps.get', 'nuget',
-        'rustup', 'toolchain', 'target', 'add', './configure', 'make', 'curl', 'wget', 'git', 'clone', 'install', 'ci', 'i', 'update', 'upgrade',
-        'test', 'run', 'check', 'verify', 'exec', 'rspec', 'rake', 'phpunit', 'vendor/bin/phpunit', 'jest', 'npx', 'vitest', 'mocha', 'pytest',
-        'py.test', 'tox', 'nox', 'unittest', 'deno', 'ctest', 'nextest', '--frozen-lockfile', '--immutable', '-y', '-q', 'sudo', 'X=1', 'A="b c"',
-        'time', 'nice', '(', '{', 'x', '.', 'package', 'assemble'];
-    const SEPS = [' ', ' ', ' ', '  ', '\t', ' && ', ' || ', '; ', ' | ', ' & ', '\n', ''];
-    const script = fc.array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPS)), { maxLength: 14 }).map((ws) => ws.map(([w, sep]) => w + sep).join(''));
-
-    /** simpleCommands as it was, before its fast paths. */
-    function simpleCommandsAsWas(script: string): string[] {
-        const out: string[] = [];
-        for (let p of script.split(/&&|\|\||[;|&\n]/)) {
-            p = p.trim().replace(/^[({]\s*/, '');
-            let changed = true;
-            while (changed) {
-                changed = false;
-                const m = /^(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+|sudo\s+(?:-\S+\s+)*|env\s+|time\s+|exec\s+|nice\s+|command\s+)/.exec(p);
-                if (m) { p = p.slice(m[0].length); changed = true; }
-            }
-            if (p) { out.push(p); }
-        }
-        return out;
-    }
-
-    it('on 5000 random scripts made of the rules\' words', () => {
-        fc.assert(fc.property(fc.oneof(script, fc.string({ maxLength: 30 })), (text) => {
-            assert.deepEqual(simpleCommands(text), simpleCommandsAsWas(text));
-            assert.deepEqual(findCommands(text), oneByOne(text));
-        }), { numRuns: 5000, seed: 5 });
     });
 });
 

@@ -12,11 +12,13 @@
 import { type Comment, type Dockerfile, type Instruction, type From, type Flag } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import type {
-    Analysis, AnalysisProblem, AnalyzeOptions, ContextCopy, GlobalArg, HeavyStep, InstructionInfo, Stage, StageRef, TestStep,
+    Analysis, AnalysisProblem, AnalyzeOptions, ContextCopy, ContextMount, GlobalArg, HeavyStep, InstructionFlag, InstructionInfo, Stage,
+    StageRef, TestStep,
 } from './model';
 import { expandWord } from './expand';
 import { parseDockerfile } from './parse';
-import { findCommands, isBroadSource } from './commands';
+import { isBroadSource, readScript } from './tools';
+import { choicePattern } from './choices';
 import { classify } from './patterns';
 import { commentContent, joinValues, LineIndex, newTokens, readFlags, tokenize, type FlagToken, type Tokens } from './tokens';
 
@@ -119,7 +121,7 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions, parse: (text: stri
     const problems: Analysis['problems'] = [];
     const args = readGlobalArgs(dockerfile, options, escapeChar, problems);
 
-    const doc: Doc = { text, index: new LineIndex(text), escapeChar, escape: escapeChar.charCodeAt(0), tokens: newTokens(), lines: null, commands: null };
+    const doc: Doc = { text, index: new LineIndex(text), escapeChar, escape: escapeChar.charCodeAt(0), tokens: newTokens(), lines: null };
     const firstByName = new Map<string, number>();
     const stages = readStages(dockerfile.getFROMs(), doc, firstByName, args.fromLookup, problems);
     if (stages.length === 0) {
@@ -127,6 +129,7 @@ function analyzeUnsafe(text: string, options: AnalyzeOptions, parse: (text: stri
     }
     readInstructions(dockerfile.getInstructions(), stages, firstByName, doc);
     linkStages(stages, firstByName);
+    findChoices(stages, args.globalArgs);
 
     // Comments right above each FROM: the BuildKit-style description.
     attachDescriptions(dockerfile, stages, doc.index);
@@ -227,7 +230,7 @@ function readStages(froms: From[], doc: Doc, firstByName: Map<string, number>, f
             const lower = name.toLowerCase();
             if (!firstByName.has(lower)) { firstByName.set(lower, index); }
         }
-        stages.push(newStage(from, parts, index, fromLookup, doc.escapeChar, problems));
+        stages.push(newStage(from, parts, index, fromLookup, doc, problems));
     }
     return stages;
 }
@@ -315,6 +318,7 @@ interface FromParts {
     nameRange: Range | null;
     /** The value of the FROM's only flag when it is `--platform` (`From.getPlatformFlag()`). */
     platformFlag: string | null;
+    flags: InstructionFlag[];
 }
 
 /** The document as the analysis reads it: text, positions, escape character, reused token arrays. */
@@ -327,8 +331,6 @@ interface Doc {
     tokens: Tokens;
     /** The text's lines (line ends as the parser has them: `\r\n`, `\n` or a lone `\r`), made on first use (heredoc bodies). */
     lines: string[] | null;
-    /** What `findCommands` found in each RUN script of this file (files repeat their commands). */
-    commands: Map<string, ReturnType<typeof findCommands>> | null;
 }
 
 /** Tokenise an instruction's arguments (`getRawArguments()`: from the keyword's end to the instruction's end). */
@@ -359,11 +361,32 @@ function readFrom(from: From, doc: Doc): FromParts {
         name = joinContinuations(raw, doc.escapeChar);
     }
     const platformFlag = flags.length === 1 && flags[0].name === 'platform' ? flags[0].value : null;
-    return { image, imageRange, name, nameRange, platformFlag };
+    return { image, imageRange, name, nameRange, platformFlag, flags: instructionFlags(flags, t, doc) };
 }
 
+/** The flags with the text each has in the file, line continuations removed. */
+function instructionFlags(flags: FlagToken[], t: Tokens, doc: Doc): InstructionFlag[] {
+    if (flags.length === 0) { return NO_INSTRUCTION_FLAGS; }
+    const out: InstructionFlag[] = [];
+    for (let k = 0; k < flags.length; k++) {
+        const f = flags[k];
+        const raw = doc.text.substring(t.starts[f.index], t.ends[f.index]);
+        out.push({ name: f.name, value: f.value, text: joinContinuations(raw, doc.escapeChar) });
+    }
+    return out;
+}
+/** Shared by the instructions without flags: never modified. */
+const NO_INSTRUCTION_FLAGS: InstructionFlag[] = Object.freeze([]) as unknown as InstructionFlag[];
+
+function keywordText(doc: Doc, range: Range): string {
+    return doc.text.substring(doc.index.offsetAt(range.start), doc.index.offsetAt(range.end));
+}
+
+
+
 function newStage(from: From, parts: FromParts, index: number, lookup: (n: string) => string | null | undefined,
-    escapeChar: string, problems: Analysis['problems']): Stage {
+    doc: Doc, problems: Analysis['problems']): Stage {
+    const escapeChar = doc.escapeChar;
     const range = from.getRange();
     const image = parts.image;
     const imageRange = parts.imageRange;
@@ -380,6 +403,7 @@ function newStage(from: From, parts: FromParts, index: number, lookup: (n: strin
         kind: 'from', text: image, resolved, range: imageRange ?? from.getInstructionRange(), line: line1(range),
         stage: null, numeric: false, forward: false, self: false,
     };
+    const keywordRange = from.getInstructionRange();
     return {
         index,
         name: parts.name,
@@ -391,17 +415,24 @@ function newStage(from: From, parts: FromParts, index: number, lookup: (n: strin
         imageRange,
         fromResolved: resolved,
         platformFlag: parts.platformFlag,
+        fromKeyword: keywordText(doc, keywordRange),
+        fromFlags: parts.flags,
+        commentsAbove: null,
         parent: null,
+        choices: [],
         refs: [fromRef],
         dependsOn: [],
         externalFrom: [],
         usedBy: [],
         instructions: [],
         contextCopies: [],
+        contextMounts: [],
         heavySteps: [],
         testSteps: [],
+        buildSteps: [],
         description: null,
         patterns: [],
+        nearMisses: [],
         reachable: false,
     };
 }
@@ -486,6 +517,13 @@ function readInstruction(stage: Stage, ins: Instruction, keyword: string, firstB
     // Our own tokenisation, as getArguments() would give (dockerfile-ast re-tokenises per call).
     const t = tokensOf(ins, doc);
     const skip = readFlags(keyword, t, doc.index, false, NO_FLAGS);
+    let flags = NO_INSTRUCTION_FLAGS;
+    if (skip > 0 && (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD' || keyword === 'HEALTHCHECK')) {
+        // Most instructions have none: their flags are collected (with their text) only when there are some.
+        const flagTokens: FlagToken[] = [];
+        readFlags(keyword, t, doc.index, true, flagTokens);
+        flags = instructionFlags(flagTokens, t, doc);
+    }
     let words: string[] | null = null;
     let args: string;
     if (mayHaveHeredoc(t, skip)) {
@@ -497,12 +535,13 @@ function readInstruction(stage: Stage, ins: Instruction, keyword: string, firstB
     } else {
         args = joinValues(t, skip);
     }
-    stage.instructions.push({ keyword, args, line, range } satisfies InstructionInfo);
+    const script = keyword === 'RUN' ? runScript(ins, args) : null;
+    stage.instructions.push({ keyword, args, flags, script, line, range } satisfies InstructionInfo);
 
     if (keyword === 'COPY' || keyword === 'ADD') {
         readCopy(stage, ins, keyword, line, range, words ?? t.values.slice(skip, t.count), firstByName, count);
-    } else if (keyword === 'RUN') {
-        readRun(stage, ins, args, line, range, firstByName, count, doc);
+    } else if (script !== null) {
+        readRun(stage, ins, script, line, range, firstByName, count);
     }
     return range;
 }
@@ -528,30 +567,16 @@ function readCopy(stage: Stage, ins: Instruction, keyword: 'COPY' | 'ADD', line:
     if (copy) { stage.contextCopies.push(copy); }
 }
 
-/** RUN: mount `from=` references, heavy steps and test runs. */
-function readRun(stage: Stage, ins: Instruction, args: string, line: number, range: Range, firstByName: Map<string, number>, count: number,
-    doc: Doc): void {
+/** RUN: mount `from=` references and context mounts, heavy steps, test runs and builds. */
+function readRun(stage: Stage, ins: Instruction, script: string, line: number, range: Range, firstByName: Map<string, number>, count: number): void {
     // RUN is a JSON instruction: its flags were read (and kept) while parsing.
     const flags = flagsOf(ins);
     for (let k = 0; k < flags.length; k++) {
-        if (flags[k].getName().toLowerCase() !== 'mount') { continue; }
-        const options = flags[k].getOptions();
-        for (let j = 0; j < options.length; j++) {
-            const opt = options[j];
-            if (opt.getName().toLowerCase() !== 'from') { continue; }
-            const value = opt.getValue();
-            const vr = opt.getValueRange();
-            if (value && vr) { addRef(stage, 'mount', value, vr, line, firstByName, count); }
-        }
+        if (flags[k].getName().toLowerCase() === 'mount') { readMount(stage, flags[k], line, range, firstByName, count); }
     }
-    const script = runScript(ins, args);
-    doc.commands ??= new Map();
-    let found = doc.commands.get(script);
-    if (found === undefined) {
-        found = findCommands(script);
-        doc.commands.set(script, found);
-    }
-    if (found.heavy.length > 0) {
+    const found = readScript(script);
+    const heavy = found.heavy.length > 0 || found.scripts.length > 0;
+    if (heavy) {
         let broad: ContextCopy | null = null;
         for (let i = stage.contextCopies.length - 1; i >= 0; i--) {
             if (stage.contextCopies[i].broad) { broad = stage.contextCopies[i]; break; }
@@ -560,10 +585,63 @@ function readRun(stage: Stage, ins: Instruction, args: string, line: number, ran
             const h = found.heavy[k];
             stage.heavySteps.push({ kind: h.kind, tool: h.tool, command: h.command, line, range, afterBroadCopy: broad } satisfies HeavyStep);
         }
+        // An installer script the stage copied from the context on its own (`COPY install.sh /`, `RUN /install.sh runc`).
+        for (let k = 0; k < found.scripts.length; k++) {
+            if (copiedFile(stage, found.scripts[k])) {
+                stage.heavySteps.push({ kind: 'toolchain', tool: 'script', command: found.scripts[k], line, range, afterBroadCopy: broad } satisfies HeavyStep);
+            }
+        }
     }
     for (let k = 0; k < found.tests.length; k++) {
         stage.testSteps.push({ command: found.tests[k], line, range } satisfies TestStep);
     }
+    for (let k = 0; k < found.builds.length; k++) {
+        stage.buildSteps.push({ command: found.builds[k], line, range } satisfies TestStep);
+    }
+}
+
+/** A `--mount`: its `from=` reference, or a bind mount of the build context. */
+function readMount(stage: Stage, flag: Flag, line: number, range: Range, firstByName: Map<string, number>, count: number): void {
+    const options = flag.getOptions();
+    let type = 'bind';
+    let source = '.';
+    let target = '';
+    let from = false;
+    for (let j = 0; j < options.length; j++) {
+        const opt = options[j];
+        const name = opt.getName().toLowerCase();
+        const value = opt.getValue();
+        if (name === 'from') {
+            from = true;
+            const vr = opt.getValueRange();
+            if (value && vr) { addRef(stage, 'mount', value, vr, line, firstByName, count); }
+        } else if (name === 'type' && value) {
+            type = value.toLowerCase();
+        } else if ((name === 'source' || name === 'src') && value) {
+            source = value;
+        } else if ((name === 'target' || name === 'dst' || name === 'destination') && value) {
+            target = value;
+        }
+    }
+    if (!from && type === 'bind') {
+        stage.contextMounts.push({ source, target, broad: isBroadSource(source), line, range } satisfies ContextMount);
+    }
+}
+
+/** True when an earlier narrow COPY of this stage put a context file at `path` (a script it runs). */
+function copiedFile(stage: Stage, path: string): boolean {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    for (let i = 0; i < stage.contextCopies.length; i++) {
+        const c = stage.contextCopies[i];
+        if (c.broad) { continue; }
+        for (let j = 0; j < c.sources.length; j++) {
+            const s = c.sources[j];
+            if (s.slice(s.lastIndexOf('/') + 1) !== base) { continue; }
+            const dest = c.dest.endsWith('/') || c.sources.length > 1 ? `${c.dest.replace(/\/+$/, '')}/${base}` : c.dest;
+            if (dest === path || dest.replace(/^\.\//, '') === path.replace(/^\.\//, '')) { return true; }
+        }
+    }
+    return false;
 }
 
 /** The shell text of a RUN: the JSON (exec) form joined, or the shell form with heredoc bodies. */
@@ -644,15 +722,45 @@ function attachDescriptions(dockerfile: Dockerfile, stages: Stage[], index: Line
     for (let k = 0; k < ds.length; k++) { directives.add(ds[k].getRange().start.line); }
     for (let k = 0; k < stages.length; k++) {
         const stage = stages[k];
-        if (!stage.name) { continue; }
         let l = stage.fromRange.start.line - 1;
         if (!(l >= 0 && comments.has(l) && !directives.has(l))) { continue; }
+        const first = l;
+        for (; l >= 0 && comments.has(l) && !directives.has(l); l--) { /* up to the block's first line */ }
+        stage.commentsAbove = l + 1;
+        if (!stage.name) { continue; }
         const lines: string[] = [];
-        for (; l >= 0 && comments.has(l) && !directives.has(l); l--) {
-            lines.unshift(commentContent(index, comments.get(l)!.getRange()));
-        }
+        for (let c = l + 1; c <= first; c++) { lines.push(commentContent(index, comments.get(c)!.getRange())); }
         describe(stage, lines);
     }
+}
+
+/**
+ * `choices` of each stage whose FROM names its image through variables: the earlier stages its
+ * text can name for other platforms and ARG values (choices.ts), the resolved parent included.
+ */
+function findChoices(stages: Stage[], globalArgs: GlobalArg[]): void {
+    let defaults: Map<string, string | null> | null = null;
+    for (let k = 0; k < stages.length; k++) {
+        const stage = stages[k];
+        if (!stage.from.includes('$')) { continue; }
+        defaults ??= new Map(globalArgs.map((g) => [g.name, g.default]));
+        const pattern = choicePattern(stage.from, defaults);
+        if (pattern === null) { continue; }
+        for (let j = 0; j < k; j++) {
+            const name = stages[j].name;
+            if (name !== null && pattern.test(name) && !stage.choices.includes(firstStageNamed(stages, name, j))) {
+                stage.choices.push(firstStageNamed(stages, name, j));
+            }
+        }
+        if (stage.parent !== null && !stage.choices.includes(stage.parent)) { stage.choices.push(stage.parent); }
+        stage.choices.sort((a, b) => a - b);
+    }
+}
+
+/** The first stage of that name (a later one of the same name is never picked). */
+function firstStageNamed(stages: Stage[], name: string, upTo: number): number {
+    for (let j = 0; j <= upTo; j++) { if (sameName(stages[j].name, name)) { return j; } }
+    return upTo;
 }
 
 /** The description, when the first comment line starts with the stage's name. */

@@ -14,6 +14,8 @@ export interface StageJson {
     reachable: boolean;
     usedBy: number[];
     reasons: Record<string, string>;
+    /** For the patterns the stage almost has: why not. */
+    nearMisses: Record<string, string>;
     description: string | null;
     heavySteps: { line: number; command: string; kind: string; afterBroadCopyLine: number | null }[];
     testSteps: { line: number; command: string }[];
@@ -45,6 +47,7 @@ export function toJson(a: Analysis): AnalysisJson {
             reachable: s.reachable,
             usedBy: s.usedBy,
             reasons: Object.fromEntries(s.patterns.map((p) => [p.label, p.reason])),
+            nearMisses: Object.fromEntries(s.nearMisses.map((m) => [m.label, m.reason])),
             description: s.description,
             heavySteps: s.heavySteps.map((h) => ({
                 line: h.line, command: h.command, kind: h.kind, afterBroadCopyLine: h.afterBroadCopy?.line ?? null,

@@ -56,6 +56,11 @@ export interface StageRef {
     self: boolean;
 }
 
+/**
+ * What a heavy step installs: OS packages, the project's dependencies (from its manifests), a
+ * download or clone, or a tool or toolchain (a compiler, a pinned CLI, language extensions, a
+ * script that installs one).
+ */
 export type HeavyKind = 'system-packages' | 'dependencies' | 'download' | 'toolchain';
 
 export interface HeavyStep {
@@ -85,17 +90,42 @@ export interface ContextCopy {
 }
 
 export interface TestStep {
-    /** The matched command, e.g. `go test`, `npm test`. */
+    /** The matched command, e.g. `go test`, `npm test`, `go build`. */
     command: string;
     line: number;
     range: Range;
 }
 
+/** A flag of an instruction (`--chown=app:app`, `--link`, `--mount=type=cache,target=/x`). */
+export interface InstructionFlag {
+    /** Without the dashes: `chown`, `link`, `mount`. */
+    name: string;
+    /** After the `=`, null without one. */
+    value: string | null;
+    /** As written, line continuations removed (whatever the escape character): to copy it into another instruction. */
+    text: string;
+}
+
 export interface InstructionInfo {
     /** Upper-case keyword. */
     keyword: string;
-    /** Arguments as the parser gives them (continuations joined, comments removed). */
+    /** Arguments after the flags as the parser gives them (continuations joined, comments removed, heredoc bodies kept). */
     args: string;
+    /** The flags before the arguments (RUN, COPY, ADD, FROM, HEALTHCHECK), in order. */
+    flags: InstructionFlag[];
+    /** RUN: the shell script it runs (the exec form joined, heredoc bodies included); null for other instructions. */
+    script: string | null;
+    line: number;
+    range: Range;
+}
+
+/** A `RUN --mount=type=bind` of the build context (no `from=`): the RUN reads those files. */
+export interface ContextMount {
+    /** The mounted context path (`.` when the mount names none). */
+    source: string;
+    target: string;
+    /** True when it is the whole context or a directory of it. */
+    broad: boolean;
     line: number;
     range: Range;
 }
@@ -119,8 +149,20 @@ export interface Stage {
     fromResolved: string | null;
     /** The `--platform` of the FROM, as written. */
     platformFlag: string | null;
+    /** The FROM keyword as written (`FROM`, `from`). */
+    fromKeyword: string;
+    /** The flags of the FROM (`--platform=$BUILDPLATFORM`). */
+    fromFlags: InstructionFlag[];
+    /** 0-based line of the first line of the comment block right above the FROM (no parser directive), or null. */
+    commentsAbove: number | null;
     /** An earlier stage whose name equals the resolved image text. */
     parent: number | null;
+    /**
+     * When the FROM names its image through variables (`FROM binaries-$TARGETOS`): the earlier
+     * stages it picks for other platforms or ARG values (`binaries-linux`, `binaries-darwin`),
+     * `parent` included. Empty otherwise. Labels count these uses; the graph follows `parent` only.
+     */
+    choices: number[];
     /** Every reference this stage makes: its FROM (first), then --from and mount from=, in order. */
     refs: StageRef[];
     /** Sorted unique stage indexes: parent, --from, mount from=. */
@@ -132,11 +174,17 @@ export interface Stage {
     /** Instructions after the FROM. */
     instructions: InstructionInfo[];
     contextCopies: ContextCopy[];
+    /** RUN bind mounts of the build context. */
+    contextMounts: ContextMount[];
     heavySteps: HeavyStep[];
     testSteps: TestStep[];
+    /** Compile steps (`go build`, `make`, `npm run build`): what builds the stage's files. */
+    buildSteps: TestStep[];
     /** BuildKit-style description: the comment right above the FROM starting with the stage name. */
     description: string | null;
     patterns: Pattern[];
+    /** Patterns the stage almost has, each with why it has not: `not a split step: it copies the whole source`. */
+    nearMisses: Pattern[];
     /** Whether the target needs this stage. */
     reachable: boolean;
 }

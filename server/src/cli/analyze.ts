@@ -79,6 +79,7 @@ export function formatText(a: Analysis): string {
         }
         out += `  ${stageLabel(s.index)} <- ${[...new Set(edges)].join(', ')}${s.reachable ? '' : '   (unused)'}\n`;
         for (const p of s.patterns) { out += `      ${p.label}: ${p.reason}\n`; }
+        for (const m of s.nearMisses) { out += `      (${m.reason})\n`; }
     }
     if (a.unused.length > 0) {
         out += `\nUnused by the target: ${a.unused.map(stageLabel).join(', ')}\n`;

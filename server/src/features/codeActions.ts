@@ -20,8 +20,6 @@ import { DIAGNOSTIC_SOURCE } from '../common/protocol';
 import type { StagecraftSettings } from '../common/settings';
 import { planSplit, splitAction } from './splitStep';
 import {
-    commentBlockStart,
-    fromParts,
     nameFromImage,
     normalizeEdits,
     numericShifts,
@@ -52,7 +50,7 @@ export function provideCodeActions(
     // Errors are not caught here: the server's handler wrapper logs them and answers [].
     if (wants('quickfix')) out.push(...splitActions(document.uri, text, analysis, params));
     if (wants('quickfix')) out.push(...typoActions(document.uri, document.version, params, (d) => stageRefRange(analysis, d)));
-    if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, doc, analysis, params.range));
+    if (wants('refactor.rewrite')) out.push(...nameStageActions(document.uri, analysis, params.range));
     if (wants('refactor.extract')) out.push(...extractBaseActions(document.uri, doc, analysis, params.range));
     return out.flatMap((action) => {
         const checked = versioned(document, action);
@@ -134,7 +132,7 @@ function splitActions(uri: string, text: string, analysis: Analysis, params: Cod
 }
 
 /** `Name this stage`: on an unnamed stage's FROM, or on a numeric reference to it. */
-function nameStageActions(uri: string, doc: Lines, analysis: Analysis, range: Range): CodeAction[] {
+function nameStageActions(uri: string, analysis: Analysis, range: Range): CodeAction[] {
     const targets = new Set<number>();
     for (const stage of analysis.stages) {
         if (stage.name === null && stage.imageRange && overlaps(range, stage.fromRange)) targets.add(stage.index);
@@ -149,8 +147,7 @@ function nameStageActions(uri: string, doc: Lines, analysis: Analysis, range: Ra
     for (const index of targets) {
         const stage = analysis.stages[index];
         const name = uniqueName(nameFromImage(stage.fromResolved ?? stage.from), takenNames(analysis));
-        const parts = fromParts(doc, stage);
-        const asKeyword = parts && /^[a-z]/.test(parts.keyword) ? 'as' : 'AS';
+        const asKeyword = stage.fromKeyword === stage.fromKeyword.toLowerCase() ? 'as' : 'AS';
         const edits: TextEdit[] = [{ range: { start: stage.imageRange!.end, end: stage.imageRange!.end }, newText: ` ${asKeyword} ${name}` }];
         let refs = 0;
         for (const s of analysis.stages) {
@@ -192,7 +189,7 @@ function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: 
         if (!group.some((s) => overlaps(range, s.fromRange))) continue;
         const existing = group.find((s) => s.name !== null && s.instructions.length === 0);
         if (existing) {
-            const action = reuseAliasAction(uri, doc, existing, group);
+            const action = reuseAliasAction(uri, existing, group);
             if (action) out.push(action);
             continue;
         }
@@ -201,15 +198,13 @@ function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: 
         const base = nameFromImage(first.fromResolved ?? first.from);
         const alias = taken.has(base) ? uniqueName(`${base}-base`, taken) : uniqueName(base, taken);
         const eol = doc.eol;
-        const firstParts = fromParts(doc, first);
-        if (!firstParts) continue;
         const platform = first.platformFlag !== null ? ` --platform=${first.platformFlag}` : '';
         const aliasText = `# ${alias}: the ${first.from} image, shared by ${group.length} stages${eol}` +
-            `${firstParts.keyword}${platform} ${first.from} AS ${alias}${eol}${eol}`;
-        const insertLine = commentBlockStart(doc, first.fromRange.start.line);
+            `${first.fromKeyword}${platform} ${first.from} AS ${alias}${eol}${eol}`;
+        const insertLine = first.commentsAbove ?? first.fromRange.start.line;
         const edits: TextEdit[] = [{ range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: aliasText }];
         for (const stage of group) {
-            const edit = fromAliasEdit(doc, stage, alias);
+            const edit = fromAliasEdit(stage, alias);
             if (edit) edits.push(edit);
         }
         for (const s of numericShifts(analysis, first.index)) edits.push({ range: s.range, newText: s.newText });
@@ -223,18 +218,17 @@ function extractBaseActions(uri: string, doc: Lines, analysis: Analysis, range: 
 }
 
 /** Rewrites a stage's `FROM [--platform=p] image` to `FROM alias` (the platform belongs to the alias stage now). */
-function fromAliasEdit(doc: Lines, stage: Stage, alias: string): TextEdit | null {
-    const parts = fromParts(doc, stage);
-    if (!parts || !stage.imageRange) return null;
-    const flags = parts.flags.replace(/--platform=\S+/i, '').trim();
-    return { range: { start: stage.fromRange.start, end: stage.imageRange.end }, newText: `${parts.keyword} ${flags ? `${flags} ` : ''}${alias}` };
+function fromAliasEdit(stage: Stage, alias: string): TextEdit | null {
+    if (!stage.imageRange) return null;
+    const flags = stage.fromFlags.filter((f) => f.name.toLowerCase() !== 'platform').map((f) => f.text).join(' ');
+    return { range: { start: stage.fromRange.start, end: stage.imageRange.end }, newText: `${stage.fromKeyword} ${flags ? `${flags} ` : ''}${alias}` };
 }
 
 /** The group already has an alias stage (named, no instructions): the later stages use it. */
-function reuseAliasAction(uri: string, doc: Lines, alias: Stage, group: Stage[]): CodeAction | null {
+function reuseAliasAction(uri: string, alias: Stage, group: Stage[]): CodeAction | null {
     const users = group.filter((s) => s.index > alias.index);
     if (users.length === 0 || !alias.name) return null;
-    const edits = users.map((s) => fromAliasEdit(doc, s, alias.name!)).filter((e): e is TextEdit => e !== null);
+    const edits = users.map((s) => fromAliasEdit(s, alias.name!)).filter((e): e is TextEdit => e !== null);
     return {
         title: `Use the alias stage "${alias.name}" for ${alias.from} in ${users.length} stage${users.length === 1 ? '' : 's'}`,
         kind: 'refactor.extract',

@@ -61,6 +61,19 @@ export function baseChain(analysis: Analysis, stage: Stage): string {
     return parts.join(' <- ');
 }
 
+/**
+ * The patterns with their reasons, then the patterns the stage almost has, each with why not
+ * (`not a split step: it copies the whole source (COPY . on line 4)`).
+ */
+export function patternBlock(stage: Stage): string {
+    const lines = [
+        ...stage.patterns.map((p) => `- ${code(p.label)}: ${p.reason}`),
+        ...stage.nearMisses.map((m) => `- *${m.reason}*`),
+    ];
+    if (stage.patterns.length === 0) return lines.length === 0 ? '**Patterns:** none' : `**Patterns:** none\n${lines.join('\n')}`;
+    return `**Patterns:**\n${lines.join('\n')}`;
+}
+
 /** The Markdown stage card. */
 export function stageCard(document: TextDocument, analysis: Analysis, stage: Stage, settings: StagecraftSettings, env: FeatureEnv): string {
     const out: string[] = [];
@@ -68,11 +81,7 @@ export function stageCard(document: TextDocument, analysis: Analysis, stage: Sta
     if (stage.description) out.push(`> ${clip(stage.description.replace(/\n/g, ' '), 1000)}`);
     out.push(`**Base:** ${code(baseChain(analysis, stage))}`);
 
-    if (stage.patterns.length === 0) {
-        out.push('**Patterns:** none');
-    } else {
-        out.push('**Patterns:**\n' + stage.patterns.map((p) => `- ${code(p.label)}: ${p.reason}`).join('\n'));
-    }
+    out.push(patternBlock(stage));
 
     const deps = listed(stage.dependsOn.map((i) => ref(analysis, i)), (n) => `${n} more`);
     const images = listed(stage.externalFrom.map((i) => code(clip(i))), (n) => `${n} more`);

@@ -23,10 +23,9 @@
  * (node_modules, vendor, obj) are excluded by .dockerignore, so the COPY does not overlay them.
  */
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
-import type { Analysis, HeavyStep, InstructionInfo, Stage } from '../analysis';
-import { manifestSources, runNeeds } from './splitCommands';
+import type { Analysis, HeavyStep, Stage } from '../analysis';
+import { runMove, sourcesToCopy } from '../analysis/tools';
 import {
-    commentBlockStart,
     lineInside,
     nameFromImage,
     normalizeEdits,
@@ -36,7 +35,6 @@ import {
     textOf,
     toLines,
     uniqueName,
-    type Lines,
     type Replacement,
 } from './splitSupport';
 
@@ -56,35 +54,9 @@ export type SplitResult = { plan: SplitPlan; reason: null } | { plan: null; reas
 
 const refuse = (reason: string): SplitResult => ({ plan: null, reason });
 
-/** The shell text of a RUN: exec form joined, flags (`--mount=...`) dropped. */
-export function runScriptOf(ins: InstructionInfo): string {
-    const args = ins.args.replace(/^(\s*--[a-z-]+(=\S*)?\s*)+/i, '').trim();
-    if (args.startsWith('[')) {
-        try {
-            const parsed: unknown = JSON.parse(args);
-            if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) return parsed.join(' ');
-        } catch {
-            // not JSON: the shell form
-        }
-    }
-    return args;
-}
-
 function normalizeDir(p: string): string {
     const s = p.replace(/\/+$/, '').replace(/\/\.$/, '');
     return s === '' ? '/' : s;
-}
-
-/** The flags of a COPY/ADD as written (`--chown=app:app --link`), for the manifest COPY. */
-function copyFlags(doc: Lines, ins: InstructionInfo): string[] {
-    const text = textOf(doc, ins.range).replace(/\\\r?\n/g, ' ');
-    const words = text.trim().split(/\s+/).slice(1);
-    const flags: string[] = [];
-    for (const w of words) {
-        if (!w.startsWith('--')) break;
-        flags.push(w);
-    }
-    return flags;
 }
 
 /** Plans the split of the RUN holding `heavy` in `stage`; or says why it is not offered. */
@@ -100,7 +72,8 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
 
     // The broad COPY: the whole context, to a plain destination.
     if (copy.sources.length !== 1 || !['.', './'].includes(copy.sources[0])) return refuse('the COPY does not take the whole context');
-    if (copy.dest.includes('$') || textOf(doc, copy.range).includes('$')) return refuse('the COPY uses variables');
+    const broadCopy = instrs[b];
+    if (copy.dest.includes('$') || broadCopy.args.includes('$') || broadCopy.flags.some((f) => f.text.includes('$'))) return refuse('the COPY uses variables');
     const prefix = instrs.slice(0, b);
     const middle = instrs.slice(b + 1, h);
     if (prefix.some((i) => i.keyword === 'ONBUILD')) return refuse('the stage has ONBUILD triggers');
@@ -110,7 +83,7 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
 
     // The RUN: only installs (and harmless housekeeping).
     const run = instrs[h];
-    const needs = runNeeds(runScriptOf(run));
+    const needs = runMove(run.script ?? '');
     if (!needs.movable) return refuse(needs.reason ?? 'the RUN needs the sources');
 
     // Where the manifests go: the COPY's destination must be the RUN's working directory, or
@@ -121,12 +94,12 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
     } else if (copy.dest.startsWith('/')) {
         const workdirs = prefix.filter((i) => i.keyword === 'WORKDIR');
         const wd = workdirs.length > 0 ? workdirs[workdirs.length - 1].args.trim() : null;
-        if (needs.manifests.length > 0 && (wd === null || !wd.startsWith('/') || wd.includes('$') || normalizeDir(wd) !== normalizeDir(copy.dest))) {
+        if (needs.files.length > 0 && (wd === null || !wd.startsWith('/') || wd.includes('$') || normalizeDir(wd) !== normalizeDir(copy.dest))) {
             return refuse('the COPY destination is not the working directory of the install');
         }
         destDir = normalizeDir(copy.dest);
     } else {
-        if (needs.manifests.length > 0) return refuse('the COPY destination is a relative folder');
+        if (needs.files.length > 0) return refuse('the COPY destination is a relative folder');
         destDir = copy.dest;
     }
 
@@ -140,7 +113,7 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
     const copyFirst = copy.range.start.line;
     const copyLast = copy.range.end.line;
     const runLast = run.range.end.line;
-    const blockStart = commentBlockStart(doc, fromFirst);
+    const blockStart = stage.commentsAbove ?? fromFirst;
     const movedPrefix = (r: Replacement) => lineInside(r, fromLast + 1, copyFirst - 1);
     const movedTail = (r: Replacement) => lineInside(r, copyLast + 1, runLast);
 
@@ -155,9 +128,11 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
         : { range: { start: stage.fromRange.end, end: stage.fromRange.end }, newText: ` AS ${depsName}` };
     out.push(sliceLines(doc, fromFirst, fromLast, [fromEdit]));
     if (copyFirst > fromLast + 1) out.push(sliceLines(doc, fromLast + 1, copyFirst - 1, shifts.filter(movedPrefix)));
-    const sources = manifestSources(needs.manifests);
+    const sources = sourcesToCopy(needs.files);
     if (sources.length > 0) {
-        const flags = copyFlags(doc, instrs[b]);
+        // Every flag of the broad COPY (--chown, --chmod, --link, ...), as written: the manifests
+        // land with the owner, mode and layer semantics the COPY gave them.
+        const flags = broadCopy.flags.map((f) => f.text);
         // One COPY per folder: a COPY of several files flattens them into its destination.
         const byDir = new Map<string, string[]>();
         for (const s of sources) {
@@ -169,7 +144,7 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
             // A COPY whose sources are all optional (`x*`) fails when none exists: keep only folders with a required file.
             if (files.every((f) => f.endsWith('*'))) continue;
             const dest = dir === '' ? (destDir === '.' ? './' : `${destDir}/`) : `${destDir === '.' ? '.' : destDir}/${dir}/`;
-            out.push(['COPY', ...flags, ...files, dest.replace(/^\.\/\.\//, './')].join(' '));
+            out.push([copy.keyword, ...flags, ...files, dest.replace(/^\.\/\.\//, './')].join(' '));
         }
     }
     out.push(sliceLines(doc, copyLast + 1, runLast, shifts.filter(movedTail)));
@@ -177,9 +152,8 @@ export function planSplit(text: string, analysis: Analysis, stage: Stage, heavy:
 
     // The stage itself: the description block, then FROM the new stage, the ARGs again.
     if (blockStart < fromFirst) out.push(sliceLines(doc, blockStart, fromFirst - 1));
-    const keyword = textOf(doc, { start: stage.fromRange.start, end: stage.imageRange.start }).trim().split(/\s+/)[0] ?? 'FROM';
     const tail = textOf(doc, { start: stage.imageRange.end, end: stage.fromRange.end });
-    out.push(`${keyword} ${depsName}${tail}`);
+    out.push(`${stage.fromKeyword} ${depsName}${tail}`);
     for (const arg of [...prefix, ...middle].filter((i) => i.keyword === 'ARG')) {
         out.push(sliceLines(doc, arg.range.start.line, arg.range.end.line));
     }

@@ -4,7 +4,7 @@
  * `--from=N` references when a stage is inserted. Pure.
  */
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import type { Analysis, Stage } from '../analysis';
+import type { Analysis } from '../analysis';
 
 export interface Replacement {
     range: Range;
@@ -50,22 +50,6 @@ export function textOf(doc: Lines, range: Range): string {
     for (let l = range.start.line + 1; l < range.end.line; l++) parts.push(doc.lines[l] ?? '');
     parts.push((doc.lines[range.end.line] ?? '').slice(0, range.end.character));
     return parts.join(doc.eol);
-}
-
-const DIRECTIVE = /^\s*#\s*(syntax|escape|check)\s*=/i;
-
-/**
- * The first line of the comment block right above `line` (the stage's description), or `line`
- * itself when there is none. Parser directives are never part of it.
- */
-export function commentBlockStart(doc: Lines, line: number): number {
-    let start = line;
-    while (start > 0) {
-        const prev = doc.lines[start - 1];
-        if (!/^\s*#/.test(prev) || DIRECTIVE.test(prev)) break;
-        start--;
-    }
-    return start;
 }
 
 /** BuildKit's stage-name shape, lower case. */
@@ -165,14 +149,4 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
     let out = text;
     for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
     return out;
-}
-
-/** The `FROM` keyword as written and the flags between it and the image, for rewriting a FROM. */
-export function fromParts(doc: Lines, stage: Stage): { keyword: string; flags: string; tail: string } | null {
-    if (!stage.imageRange) return null;
-    const head = textOf(doc, { start: stage.fromRange.start, end: stage.imageRange.start });
-    const m = /^(\s*)(\S+)([\s\S]*)$/.exec(head);
-    if (!m) return null;
-    const tail = textOf(doc, { start: stage.imageRange.end, end: stage.fromRange.end });
-    return { keyword: m[2], flags: m[3], tail };
 }

@@ -5,7 +5,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSymbolParams } from 'vscode-languageserver-protocol';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
-import type { Analysis, Stage } from '../analysis';
+import type { Analysis, InstructionInfo, Stage } from '../analysis';
 import { clip, stageBodyRange, stageLabel } from './stageAt';
 
 function contains(outer: Range, inner: Range): boolean {
@@ -24,27 +24,17 @@ function truncate(s: string, n: number): string {
     return one.length > n ? one.slice(0, n - 1) + '…' : one;
 }
 
-/** Matches a line continuation (the escape character, blanks, a newline). */
-function continuationPattern(escapeChar: string): RegExp {
-    const esc = escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-    return new RegExp(esc + '[ \\t]*\\r?\\n', 'g');
-}
-
-/** The instruction as written after its keyword (flags included), on one line. */
-function instructionDetail(document: TextDocument, keyword: string, range: Range, continuation: RegExp): string {
-    const text = document.getText(range);
-    const body = text.slice(Math.min(text.length, keyword.length));
-    return truncate(body.includes('\n') ? body.replace(continuation, ' ') : body, 60);
+/** The instruction after its keyword (flags included), on one line: what the analysis read, continuations joined. */
+function instructionDetail(ins: InstructionInfo): string {
+    return truncate(ins.flags.length === 0 ? ins.args : `${ins.flags.map((f) => f.text).join(' ')} ${ins.args}`, 60);
 }
 
 export function provideDocumentSymbols(
-    document: TextDocument,
+    _document: TextDocument,
     analysis: Analysis,
     _params: DocumentSymbolParams,
 ): DocumentSymbol[] {
     const out: DocumentSymbol[] = [];
-    // One pattern per request, not per instruction (building it was a third of this function's time).
-    const continuation = continuationPattern(analysis.escapeChar);
     for (const arg of analysis.globalArgs) {
         out.push({
             name: arg.name || 'ARG',
@@ -61,7 +51,7 @@ export function provideDocumentSymbols(
             .filter((ins) => contains(range, ins.range))
             .map((ins) => ({
                 name: ins.keyword,
-                detail: instructionDetail(document, ins.keyword, ins.range, continuation),
+                detail: instructionDetail(ins),
                 kind: SymbolKind.Field,
                 range: ins.range,
                 selectionRange: ins.range,
