@@ -1,8 +1,9 @@
 /**
  * Step "discover the cache": which cache images exist, so a missing one is one line of notice and
  * never reaches docker (BuildKit prints an error block for every missing `--cache-from`).
- * - classic with a registry: `docker pull` every stage's cache image at once (the classic builder
- *   only uses local images); the findings are reported in build order;
+ * - classic with a registry: HEAD requests first, then `docker pull` of every stage's cache image
+ *   that is there, all at once (the classic builder only uses local images); the findings are
+ *   reported in build order, one line per reason;
  * - buildkit and buildx with a registry: HEAD requests on the registry (no pull: BuildKit reads
  *   the cache straight from it); started before the engine is probed (`askRegistry`);
  * - buildx with a local cache directory: does it exist;
