@@ -83,7 +83,7 @@ function buildxRegistry(mode) {
         const ref = `${c.repo}:${c.target}-bx${mode}`;
         const cache = `${c.repo}:cache-${mode}`;
         const b = await phase(job, 'build', 'docker', ['buildx', 'build', '--progress=plain', '-f', c.dockerfile, '--target', c.target,
-            '--cache-from', `type=registry,ref=${cache}`, '--cache-to', `type=registry,ref=${cache},mode=${mode}`, '--push', '-t', ref, c.context]);
+            '--cache-from', `type=registry,ref=${cache}`, '--cache-to', `type=registry,ref=${cache},mode=${mode}`, ...(c.noprov ? ['--provenance=false'] : []), '--push', '-t', ref, c.context]);
         job.code = b.code;
         job.exportS = cacheExportSeconds(b.output);
         if (b.code !== 0) return job;

@@ -193,4 +193,41 @@ describe(`${engineTitle('docker26')} fault matrix: full disks and a killed engin
     });
 });
 
+const legacySkip = engineSkip('docker20');
+describe(`${engineTitle('docker20')} fault matrix: the save-load tarball's disk fills up`, { skip: legacySkip }, () => {
+    const mounts: string[] = [];
+    after(() => { for (const m of mounts.reverse()) { spawnSync('umount', ['-l', m]); } });
+
+    it(`${engineTitle('docker20')} one line, exit 4, the last good tarball kept and no half-written one; with space the next run uses and replaces it`, async () => {
+        const e = useEngine('docker20');
+        const cacheDir = tempDir('stagecraft-full-');
+        const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', cacheDir], { encoding: 'utf8' });
+        assert.equal(m.status, 0, m.stderr);
+        mounts.push(cacheDir);
+        const dir = project();
+        const args = ['build', '-q', '--target', 'app', '--backend', 'save-load', '--cache-dir', cacheDir, '--project', 'fullsave', '.'];
+        const env = e.env({ XDG_CACHE_HOME: CACHE_HOME });
+        e.fresh();
+        const first = await cli(args, { cwd: dir, env });
+        assert.equal(first.code, 0, first.all);
+        const tarball = path.join(cacheDir, 'stagecraft-cache.tar');
+        const sum = () => crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
+        const good = sum();
+        fs.writeFileSync(path.join(dir, 'Dockerfile'), DOCKERFILE.replace('RUN cat src/*.txt', 'RUN head -c 30000000 /dev/urandom > /deps/noise && cat src/*.txt'));
+        e.fresh();
+        const full = await cli(args, { cwd: dir, env });
+        assert.equal(full.code, 4, full.all);
+        const lines = full.stderr.split('\n').filter((l) => /could not save the stage images/.test(l));
+        assert.equal(lines.length, 1, full.stderr);
+        assert.match(lines[0], /no space left on device/i);
+        assert.equal(sum(), good, 'the last good tarball is kept');
+        assert.equal(fs.existsSync(`${tarball}.tmp`), false, 'no half-written tarball left');
+        fs.writeFileSync(path.join(dir, 'Dockerfile'), DOCKERFILE);
+        e.fresh();
+        const next = await cli(args, { cwd: dir, env });
+        assert.equal(next.code, 0, next.all);
+        assert.equal(summary(next.stdout).get('deps'), 'hit', `the kept tarball serves the next run\n${next.stdout}`);
+    });
+});
+
 export type { EngineKind };

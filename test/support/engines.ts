@@ -12,6 +12,7 @@
  * - `docker20`: Debian bookworm's Docker 20.10 (classic builder, built-in BuildKit 0.8, no buildx).
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BASE_IMAGE, REPO_ROOT, commandExists, type Run } from './docker';
 
@@ -47,9 +48,28 @@ const ENGINE_SH = path.join(REPO_ROOT, 'scripts', 'engine.sh');
 const started = new Map<EngineKind, Engine>();
 const names: string[] = [];
 
-process.once('exit', () => {
-    for (const n of names) { spawnSync('bash', [ENGINE_SH, 'stop', n, '--purge'], { stdio: 'ignore' }); }
-});
+function stopAll(): void {
+    for (const n of names.splice(0)) { spawnSync('bash', [ENGINE_SH, 'stop', n, '--purge'], { stdio: 'ignore' }); }
+}
+process.once('exit', stopAll);
+// A test process ended by a signal (Ctrl-C, the runner's timeout) stops its engines too.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { stopAll(); process.exit(sig === 'SIGINT' ? 130 : 143); });
+}
+
+/** Engines of test processes that are gone (killed before they could stop them): stopped and deleted. */
+function sweepOrphans(): void {
+    let dirs: string[] = [];
+    try { dirs = fs.readdirSync('/run/stagecraft-engines'); } catch { return; }
+    for (const d of dirs) {
+        const m = /^t(\d+)-/.exec(d);
+        if (!m || Number(m[1]) === process.pid) { continue; }
+        let alive = true;
+        try { process.kill(Number(m[1]), 0); } catch { alive = false; }
+        if (!alive) { spawnSync('bash', [ENGINE_SH, 'stop', d, '--purge'], { stdio: 'ignore' }); }
+    }
+}
+let swept = false;
 
 function startArgs(kind: EngineKind): string[] {
     switch (kind) {
@@ -106,6 +126,7 @@ export function extraEngine(kind: EngineKind, tag: string, opts: { root?: string
 const extras = new Set<Engine>();
 
 function startEngine(kind: EngineKind, tag: string, opts: { root?: string } = {}): Engine & { name: string } {
+    if (!swept) { swept = true; sweepOrphans(); }
     const name = `t${process.pid}-${kind}${tag ? `-${tag}` : ''}`.slice(0, 31);
     if (!names.includes(name)) { names.push(name); }
     const r = spawnSync('bash', [ENGINE_SH, 'start', name, ...startArgs(kind), ...(opts.root ? ['--root', opts.root] : []), '--base', 'busybox'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });

@@ -7,11 +7,16 @@
  * rest only when it matters (`probeEngine`).
  */
 import type { EngineFacts } from '../plan/backend';
+import { buildxPluginInstalled, daemonGet, localSocket } from './daemon';
 import { type Docker, runDocker } from './process';
 
 export type { EngineFacts };
 
-export type EngineProbe = { ok: true; facts: EngineFacts } | { ok: false; message: string };
+/**
+ * `clientVersion`: when the facts were had without waiting for the client's own version (which
+ * decides nothing once buildx is there), the version as it comes, for the report.
+ */
+export type EngineProbe = { ok: true; facts: EngineFacts; clientVersion?: Promise<string> } | { ok: false; message: string };
 
 function major(v: string): number {
     const m = /^(\d+)\./.exec(v);
@@ -46,12 +51,33 @@ export function factsFromInfo(info: DockerInfo, clientVersionFallback = ''): Omi
 }
 
 /**
- * Reaches the daemon once (`docker info`). Asks the client for its version only when `docker info`
- * does not say (clients before 23), and buildx for its builder's driver only when the answer
- * changes the choice (no containerd store: only a non-`docker` driver exports cache then). A
- * modern engine is one client call.
+ * The fast way, for a daemon on a local unix socket with the buildx plugin installed (the common
+ * case today): the daemon's `/info` over the socket and `docker --version` (which asks no daemon)
+ * at once. Null when it does not apply or does not answer; the client is asked then.
+ */
+async function probeBySocket(docker: Docker): Promise<EngineProbe | null> {
+    const socket = localSocket(docker.env);
+    if (socket === null || !buildxPluginInstalled(docker.env)) { return null; }
+    // With buildx, the client's version decides nothing (BuildKit is there either way): it is
+    // asked at the same time and not waited for.
+    const client = runDocker(docker, ['--version'], { timeoutMs: 30000 }).then((v) => /version ([^\s,]+)/i.exec(v.output)?.[1] ?? '');
+    const info = await daemonGet<DockerInfo>(socket, '/info');
+    if (info === null) { return null; }
+    const facts = factsFromInfo({ ...info, ClientInfo: { Version: 'unknown', Plugins: [{ Name: 'buildx' }] } });
+    if (facts === null) { return null; }
+    if (!facts.containerdStore && major(facts.serverVersion) >= 23) { return null; } // the driver decides: ask buildx (below)
+    return { ok: true, facts: { ...facts, buildxDriver: 'docker' }, clientVersion: client };
+}
+
+/**
+ * Reaches the daemon once: over its socket when it can (`probeBySocket`), else `docker info`.
+ * Asks the client for its version only when `docker info` does not say (clients before 23), and
+ * buildx for its builder's driver only when the answer changes the choice (no containerd store:
+ * only a non-`docker` driver exports cache then).
  */
 export async function probeEngine(docker: Docker): Promise<EngineProbe> {
+    const fast = await probeBySocket(docker);
+    if (fast !== null) { return fast; }
     const r = await runDocker(docker, ['info', '--format', '{{json .}}'], { timeoutMs: 30000 });
     if (r.spawnError) {
         return { ok: false, message: r.spawnError.code === 'ENOENT'

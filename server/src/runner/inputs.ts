@@ -21,6 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ignore from '@balena/dockerignore';
 import type { Analysis } from '../analysis';
+import { daemonGet, localSocket } from './daemon';
 import { type Docker, runDocker } from './process';
 import { manifestDigest } from './registry';
 
@@ -125,9 +126,16 @@ export async function fingerprint(docker: Docker, spec: InputsSpec): Promise<Fin
     }
     // Base images: the ID on this engine, else the registry's digest for the tag.
     const pinned: [string, string][] = [];
+    const socket = localSocket(docker.env);
     const found = await Promise.all([...images].sort().map(async (img) => {
-        const local = await runDocker(docker, ['image', 'inspect', '--format', '{{.Id}}', img], { timeoutMs: 30000 });
-        const id = local.code === 0 ? local.output.trim().split('\n').pop() ?? '' : '';
+        let id = '';
+        if (socket !== null && /^[A-Za-z0-9._:/@-]+$/.test(img)) {
+            // The daemon's own answer over its socket (no docker client started for it).
+            id = (await daemonGet<{ Id?: string }>(socket, `/images/${img}/json`))?.Id ?? '';
+        } else {
+            const local = await runDocker(docker, ['image', 'inspect', '--format', '{{.Id}}', img], { timeoutMs: 30000 });
+            id = local.code === 0 ? local.output.trim().split('\n').pop() ?? '' : '';
+        }
         if (/^sha256:[0-9a-f]{64}$/.test(id)) { return [img, `local ${id}`] as [string, string]; }
         const digest = await manifestDigest(img, docker.env);
         return digest !== null ? [img, `registry ${digest}`] as [string, string] : null;

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { httpFetch, type HttpResponse } from './http';
 import { runProcess } from './process';
 
 export interface ImageRef {
@@ -95,13 +96,12 @@ function parseChallenge(h: string): { scheme: string; params: Record<string, str
  * credentials when the registry asks for them (Basic, or a Bearer token from its realm).
  * Returns the response, or the Presence that explains why there is none.
  */
-async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', accept: string, env: NodeJS.ProcessEnv, timeoutMs: number, failure: { why: string | null } = { why: null }): Promise<Response | Exclude<Presence, 'present' | 'missing'>> {
+async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', accept: string, env: NodeJS.ProcessEnv, timeoutMs: number, failure: { why: string | null } = { why: null }): Promise<HttpResponse | Exclude<Presence, 'present' | 'missing'>> {
     const r = parseRef(ref);
     const scheme = isLoopback(r.apiHost) ? 'http' : 'https';
     const url = `${scheme}://${r.apiHost}/v2/${r.repo}/${what}`;
-    const send = async (auth: string | null) => fetch(url, {
-        method, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs),
-        headers: { Accept: accept, ...(auth ? { Authorization: auth } : {}) },
+    const send = async (auth: string | null) => httpFetch(url, {
+        method, timeoutMs, headers: { Accept: accept, ...(auth ? { Authorization: auth } : {}) },
     });
     try {
         let res = await send(null);
@@ -113,7 +113,7 @@ async function registryFetch(ref: string, what: string, method: 'HEAD' | 'GET', 
                 const u = new URL(ch.params.realm);
                 if (ch.params.service) { u.searchParams.set('service', ch.params.service); }
                 u.searchParams.set('scope', ch.params.scope ?? `repository:${r.repo}:pull`);
-                const t = await fetch(u, { signal: AbortSignal.timeout(timeoutMs), headers: basic ? { Authorization: basic } : {} });
+                const t = await httpFetch(u, { timeoutMs, headers: basic ? { Authorization: basic } : {} });
                 if (!t.ok) { return 'unauthorized'; }
                 const body = await t.json() as { token?: string; access_token?: string };
                 const token = body.token ?? body.access_token;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { type BuildOutcomeKind, type BuildReport, REPORT_SCHEMA, type StageReport, type StageResultKind } from '../common/report';
 import { formatSize } from '../common/units';
+import { daemonGet, localSocket } from './daemon';
 import { runDocker } from './process';
 import { EXIT, type RunState, seconds, type StageResult } from './state';
 
@@ -28,6 +29,13 @@ export function summaryTable(results: StageResult[]): string {
 export async function fillSizes(state: RunState, ids: Map<StageResult, string>): Promise<void> {
     const wanted = [...new Set(ids.values())];
     if (wanted.length === 0) { return; }
+    const socket = localSocket(state.docker.env);
+    if (socket !== null && wanted.every((w) => /^[A-Za-z0-9._:/@-]+$/.test(w))) {
+        // The daemon's answer over its socket: no docker client started after the build.
+        const sizes = new Map(await Promise.all(wanted.map(async (w) => [w, (await daemonGet<{ Size?: number }>(socket, `/images/${w}/json`))?.Size ?? null] as const)));
+        for (const [res, id] of ids) { res.size = sizes.get(id) ?? null; }
+        return;
+    }
     const r = await runDocker(state.docker, ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', ...wanted]);
     const rows = r.output.split('\n').map((l) => l.trim().split(' ')).filter((p) => p.length === 2 && p[0].startsWith('sha256:'));
     const bySha = new Map(rows.map(([i, n]) => [i, Number(n) || null]));

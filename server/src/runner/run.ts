@@ -46,6 +46,7 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             rotateLocalCache(state);
         }
     } finally {
+        if (state.engine !== null && state.clientVersion !== null) { state.engine.clientVersion = await state.clientVersion; }
         report(state);
         state.trace('end');
     }
@@ -71,6 +72,7 @@ async function chooseBackend(state: RunState): Promise<boolean> {
         return false;
     }
     state.engine = engine.facts;
+    state.clientVersion = engine.clientVersion ?? null;
     const decision = decide(req.backend, { cacheRepo: req.options.cacheRepo, cacheDirGiven: req.cacheDirGiven }, engine.facts);
     state.decision = decision;
     if (decision.error) { settle(null); state.notice(decision.error); state.code = EXIT.docker; return false; }

@@ -58,6 +58,8 @@ export interface RunState {
     readonly io: RunnerIO;
     readonly startedAt: Date;
     engine: EngineFacts | null;
+    /** The docker client's version, still coming (engine.ts `probeBySocket`). */
+    clientVersion: Promise<string> | null;
     decision: BackendDecision | null;
     options: PlanOptions | null;
     plan: Plan | null;
@@ -97,7 +99,7 @@ export interface RunState {
 export function newState(docker: Docker, req: RunRequest, io: RunnerIO): RunState {
     return {
         docker, req, io, startedAt: new Date(),
-        engine: null, decision: null, options: null, plan: null,
+        engine: null, clientVersion: null, decision: null, options: null, plan: null,
         presence: new Map(), hostTrouble: new Map(), missing: new Set(), remotePresent: new Set(), deadHosts: new Map(), tarballLoaded: false,
         fingerprinting: null, inputs: null, labelArgs: [], skipped: false,
         results: [], code: EXIT.ok, failedIndex: null, pushBroken: null, message: '',
