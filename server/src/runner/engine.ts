@@ -6,6 +6,8 @@
  * `docker info` (the daemon's version and storage driver, the client's version and plugins); the
  * rest only when it matters (`probeEngine`).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { EngineFacts } from '../plan/backend';
 import { buildxPluginInstalled, daemonGet, localSocket } from './daemon';
 import { type Docker, runDocker } from './process';
@@ -57,16 +59,24 @@ export function factsFromInfo(info: DockerInfo, clientVersionFallback = ''): Omi
  */
 async function probeBySocket(docker: Docker): Promise<EngineProbe | null> {
     const socket = localSocket(docker.env);
-    if (socket === null || !buildxPluginInstalled(docker.env)) { return null; }
+    if (socket === null || !buildxPluginInstalled(docker.env) || !onPath(docker.bin, docker.env)) { return null; }
     // With buildx, the client's version decides nothing (BuildKit is there either way): it is
     // asked at the same time and not waited for.
     const client = runDocker(docker, ['--version'], { timeoutMs: 30000 }).then((v) => /version ([^\s,]+)/i.exec(v.output)?.[1] ?? '');
     const info = await daemonGet<DockerInfo>(socket, '/info');
     if (info === null) { return null; }
-    const facts = factsFromInfo({ ...info, ClientInfo: { Version: 'unknown', Plugins: [{ Name: 'buildx' }] } });
-    if (facts === null) { return null; }
+    const known = factsFromInfo({ ...info, ClientInfo: { Version: '', Plugins: [{ Name: 'buildx' }] } });
+    if (known === null) { return null; }
+    const facts = { ...known, clientVersion: 'unknown' };
     if (!facts.containerdStore && major(facts.serverVersion) >= 23) { return null; } // the driver decides: ask buildx (below)
     return { ok: true, facts: { ...facts, buildxDriver: 'docker' }, clientVersion: client };
+}
+
+/** The client binary exists and can run (a name is looked up on PATH, as spawn does). */
+function onPath(bin: string, env: NodeJS.ProcessEnv): boolean {
+    const can = (p: string) => { try { fs.accessSync(p, fs.constants.X_OK); return fs.statSync(p).isFile(); } catch { return false; } };
+    if (bin.includes('/')) { return can(bin); }
+    return (env.PATH ?? '').split(':').some((d) => d !== '' && can(path.join(d, bin)));
 }
 
 /**
