@@ -71,6 +71,12 @@ if grep -q '"bench"' package.json; then
   if npm run -s bench -- --quick; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 
+if grep -q '^ *not ok ' "$LOGDIR/node-test.tap" 2>/dev/null; then
+  # The failures again, last, so that the tail of a CI log names each one and its error.
+  step "failed node tests (full log: $LOGDIR/node-test.tap)"
+  awk '/^ *not ok /{n=40} n>0{print; n--; if (/^ *\.\.\.$/) n=0}' "$LOGDIR/node-test.tap" | cut -c1-300 | head -200
+fi
+
 echo
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type BuildReport, REPORT_SCHEMA } from '../../server/src/common/report';
 import type { BackendChoice } from '../../server/src/plan/plan';
 import { INPUTS_LABEL } from '../../server/src/runner/inputs';
 import { imageLabels, probeRef } from '../../server/src/runner/registry';
@@ -122,15 +123,25 @@ for (const kind of ['docker26', 'docker26-overlay2', 'docker20'] as const) {
                 };
                 const skippedJob = (r: { stdout: string }) => /nothing changed: /.test(r.stdout) && builds(r.stdout).length === 0;
 
-                const cold = await job([], 'cold');
+                const reportFile = path.join(tempDir('stagecraft-report-'), 'report.json');
+                const readReport = () => JSON.parse(fs.readFileSync(reportFile, 'utf8')) as BuildReport;
+                const serverVersion = engine().docker(['version', '--format', '{{.Server.Version}}']).out.trim();
+                const cold = await job(['--report', reportFile], 'cold');
                 assert.equal(skippedJob(cold), false);
+                const coldReport = readReport();
+                assert.equal(coldReport.schema, REPORT_SCHEMA);
+                assert.deepEqual([coldReport.exitCode, coldReport.outcome, coldReport.backend], [0, 'done', skipper]);
+                assert.deepEqual(coldReport.engine, { client: serverVersion, server: serverVersion }, 'the report names the engine (this client and daemon are the same release)');
+                assert.deepEqual(coldReport.stages.filter((s) => s.result !== 'not needed').map((s) => [s.name, s.result]), [['base', 'built'], ['deps', 'built'], ['build', 'built'], ['app', 'built']]);
                 // Docker 26 with the containerd store pushes an image index (with a provenance
                 // attestation): the label is read from the image the index names for the platform.
                 const labels = await imageLabels(image, process.env);
                 assert.match(labels?.[INPUTS_LABEL] ?? '', /^sha256:[0-9a-f]{64}$/, 'the pushed target carries the inputs fingerprint');
 
-                const same = await job([], 'no change');
+                const same = await job(['--report', reportFile], 'no change');
                 assert.equal(skippedJob(same), true, same.stdout);
+                const sameReport = readReport();
+                assert.deepEqual([sameReport.exitCode, sameReport.outcome, sameReport.engine], [0, 'unchanged', coldReport.engine]);
                 assertStages(same.stdout, ALL_HIT, 'no change');
                 assert.match(same.stdout, /nothing pulled either \(pass --load/);
                 assert.notEqual(engine().docker(['image', 'inspect', image]).code, 0, 'nothing was pulled');

@@ -15,10 +15,11 @@ import { type Docker, runDocker } from './process';
 export type { EngineFacts };
 
 /**
- * `clientVersion`: when the facts were had without waiting for the client's own version (which
- * decides nothing once buildx is there), the version as it comes, for the report.
+ * `clientVersion`: when the facts were had without the client's own version (which decides
+ * nothing once buildx is there), how to ask for it, for the report (a `docker --version` costs a
+ * process start: 30 ms on the path of every job when it ran beside the probe).
  */
-export type EngineProbe = { ok: true; facts: EngineFacts; clientVersion?: Promise<string> } | { ok: false; message: string };
+export type EngineProbe = { ok: true; facts: EngineFacts; clientVersion?: () => Promise<string> } | { ok: false; message: string };
 
 function major(v: string): number {
     const m = /^(\d+)\./.exec(v);
@@ -54,15 +55,14 @@ export function factsFromInfo(info: DockerInfo, clientVersionFallback = ''): Omi
 
 /**
  * The fast way, for a daemon on a local unix socket with the buildx plugin installed (the common
- * case today): the daemon's `/info` over the socket and `docker --version` (which asks no daemon)
- * at once. Null when it does not apply or does not answer; the client is asked then.
+ * case today): the daemon's `/info` over the socket; the client's version only when asked for.
+ * Null when it does not apply or does not answer; the client is asked then.
  */
 async function probeBySocket(docker: Docker): Promise<EngineProbe | null> {
     const socket = localSocket(docker.env);
     if (socket === null || !buildxPluginInstalled(docker.env) || !onPath(docker.bin, docker.env)) { return null; }
-    // With buildx, the client's version decides nothing (BuildKit is there either way): it is
-    // asked at the same time and not waited for.
-    const client = runDocker(docker, ['--version'], { timeoutMs: 30000 }).then((v) => /version ([^\s,]+)/i.exec(v.output)?.[1] ?? '');
+    // With buildx, the client's version decides nothing (BuildKit is there either way).
+    const client = () => runDocker(docker, ['--version'], { timeoutMs: 30000 }).then((v) => /version ([^\s,]+)/i.exec(v.output)?.[1] ?? '');
     const info = await daemonGet<DockerInfo>(socket, '/info');
     if (info === null) { return null; }
     const known = factsFromInfo({ ...info, ClientInfo: { Version: '', Plugins: [{ Name: 'buildx' }] } });

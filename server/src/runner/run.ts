@@ -30,9 +30,13 @@ export { classifyRegistryError } from './state';
 export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): Promise<number> {
     const state = newState(docker, req, io);
     state.trace('start');
+    // The client's version is for the report only: asked while the build runs, never before it.
+    let clientVersion: Promise<string> | null = null;
+    const askClient = () => (clientVersion ??= state.clientVersion !== null && req.reportFile ? state.clientVersion() : null);
     try {
         if (await chooseBackend(state) && (state.trace('backend'), await discoverCache(state)) && (state.trace('cache'), await decideSkip(state))) {
             state.trace('skip decided');
+            askClient();
             const pushes = new Pushes(state);
             const ids = await build(state, pushes);
             const sizes = fillSizes(state, ids);
@@ -46,7 +50,8 @@ export async function runBuild(docker: Docker, req: RunRequest, io: RunnerIO): P
             rotateLocalCache(state);
         }
     } finally {
-        if (state.engine !== null && state.clientVersion !== null) { state.engine.clientVersion = await state.clientVersion; }
+        const version = state.engine !== null ? askClient() : null;
+        if (state.engine !== null && version !== null) { state.engine.clientVersion = await version; }
         report(state);
         state.trace('end');
     }

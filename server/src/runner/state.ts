@@ -58,8 +58,8 @@ export interface RunState {
     readonly io: RunnerIO;
     readonly startedAt: Date;
     engine: EngineFacts | null;
-    /** The docker client's version, still coming (engine.ts `probeBySocket`). */
-    clientVersion: Promise<string> | null;
+    /** How to ask the docker client's version when the probe did not (engine.ts `probeBySocket`); only a report file wants it. */
+    clientVersion: (() => Promise<string>) | null;
     decision: BackendDecision | null;
     options: PlanOptions | null;
     plan: Plan | null;
