@@ -40,6 +40,22 @@ describe('BuildKit output', () => {
         assert.match(f?.reason ?? '', /failed to compute cache key/);
     });
 
+    it('an error outside every stage\'s steps (resolving a FROM image) is placed by BuildKit\'s Dockerfile excerpt', () => {
+        // Docker 26 + buildx with a full data root (measured in the fault matrix).
+        const out = [
+            '#2 [internal] load metadata for docker.io/stagecraft-test/busybox:1',
+            '#2 ERROR: write /var/lib/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db: no space left on device: unknown',
+            '------', ' > [internal] load metadata for docker.io/stagecraft-test/busybox:1:', '------',
+            'Dockerfile:3', '--------------------',
+            '   1 |     # a realistic shape, on the local busybox image', '   2 |     ARG BASE=stagecraft-test/busybox:1',
+            '   3 | >>> FROM ${BASE} AS base', '   4 |     WORKDIR /app', '--------------------',
+            'ERROR: failed to solve: stagecraft-test/busybox:1: failed to resolve source metadata for docker.io/stagecraft-test/busybox:1: write /var/lib/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db: no space left on device: unknown',
+        ].join('\n');
+        const f = parseBuildkit(out, 'app').failure;
+        assert.deepEqual([f?.stageLabel, f?.line, f?.text], [null, 3, 'FROM ${BASE} AS base']);
+        assert.match(f?.reason ?? '', /^stagecraft-test\/busybox:1: failed to resolve source metadata .*no space left on device/);
+    });
+
     it('steps per stage, CACHED ones marked, FROM left out', () => {
         const stages = parseBuildkitStages(HEAD.join('\n'));
         assert.deepEqual(stages.get('deps'), [{ text: 'COPY manifest.txt ./', cached: true }]);

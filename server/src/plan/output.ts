@@ -19,7 +19,7 @@ export interface BuildOutcome {
     /** The steps of the stage that was built (its FROM excluded). */
     steps: StepInfo[];
     /** The failing step, when docker reported one. */
-    failure: { stage: number | null; stageLabel: string | null; text: string | null; reason: string } | null;
+    failure: { stage: number | null; stageLabel: string | null; text: string | null; reason: string; line?: number } | null;
 }
 
 export function cacheState(o: Pick<BuildOutcome, 'steps'>): 'hit' | 'miss' | 'partial' {
@@ -70,8 +70,22 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
     let failure: BuildOutcome['failure'] = null;
     let errorVertex: string | null = null;
     let reason = '';
+    // BuildKit's excerpt of the Dockerfile under an error (`Dockerfile:3`, a rule, `   3 | >>> FROM ...`):
+    // the only pointer to the instruction when the failing step is not a stage's step (`[internal]
+    // load metadata for ...` of a FROM).
+    let excerptAt: number | null = null;
+    let excerpt: { line: number; text: string } | null = null;
+    let previous = '';
     for (const raw of output.split('\n')) {
         const line = raw.replace(/\r$/, '');
+        const before = previous;
+        previous = line;
+        if (excerpt === null) {
+            const at: RegExpExecArray | null = /^-{20}$/.test(line) ? /^\S+:(\d+)$/.exec(before) : null;
+            if (at) { excerptAt = Number(at[1]); continue; }
+            const marked: RegExpExecArray | null = excerptAt !== null ? /^\s*(\d+) \| >>> (.*)$/.exec(line) : null;
+            if (marked && Number(marked[1]) === excerptAt) { excerpt = { line: excerptAt, text: marked[2].trim() }; continue; }
+        }
         const v = /^#(\d+) \[([^\]\s]+) \d+\/\d+\] (.*)$/.exec(line);
         if (v) { if (!vertex.has(v[1])) { vertex.set(v[1], { stage: v[2].toLowerCase(), text: v[3] }); } continue; }
         const c = /^#(\d+) CACHED$/.exec(line);
@@ -82,7 +96,7 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
         if (out) { ran.add(out[1]); continue; }
         const e = /^#(\d+) ERROR: (.*)$/.exec(line);
         if (e && errorVertex === null && vertex.has(e[1])) { errorVertex = e[1]; reason = e[2]; continue; }
-        const solve = /^(?:error: )?failed to solve: (.*)$/.exec(line);
+        const solve = /^(?:error: )?failed to solve: (.*)$/i.exec(line); // buildx: `ERROR: failed to solve: ...`
         if (solve && reason === '') { reason = solve[1]; }
     }
     const stages = new Map<string, StepInfo[]>();
@@ -101,7 +115,9 @@ function readBuildkit(output: string): { stages: Map<string, StepInfo[]>; failur
         // error still names the command, and this output lists the step.
         const cmd = /executor failed running \[\/bin\/sh -c (.*)\]: exit code: \d+/.exec(reason)?.[1];
         const ran = cmd === undefined ? undefined : [...vertex.values()].find((v) => norm(v.text) === norm(`RUN ${cmd}`));
-        failure = ran !== undefined ? { stage: null, stageLabel: ran.stage, text: ran.text, reason } : { stage: null, stageLabel: null, text: null, reason };
+        failure = ran !== undefined ? { stage: null, stageLabel: ran.stage, text: ran.text, reason }
+            : excerpt !== null ? { stage: null, stageLabel: null, text: excerpt.text, reason, line: excerpt.line }
+            : { stage: null, stageLabel: null, text: null, reason };
     }
     return { stages, failure };
 }

@@ -256,9 +256,14 @@ class Builder {
         if (state.req.quiet) { state.io.stdout.write(output.split('\n').slice(-40).join('\n') + '\n'); }
         const f = outcome.failure;
         let idx = res.stage.index;
-        if (f?.stage !== null && f?.stage !== undefined && state.req.analysis.stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
+        const stages = state.req.analysis.stages;
+        if (f?.stage !== null && f?.stage !== undefined && stages[f.stage]) { idx = f.stage; } else if (f?.stageLabel) {
             const hit = plan.stages.find((p) => p.targetName.toLowerCase() === f.stageLabel || p.key === f.stageLabel || (p.name === null && `stage-${p.index}` === f.stageLabel));
             if (hit) { idx = hit.index; }
+        } else if (f?.line !== undefined) {
+            // Only BuildKit's excerpt says where: the stage whose lines hold it.
+            const holder = stages.filter((s) => s.line <= (f.line as number)).pop();
+            if (holder !== undefined) { idx = holder.index; }
         }
         // The row of the stage that failed says so (BuildKit builds a target's stages in one go).
         const failedRow = results.find((x) => x.stage.index === idx);
@@ -266,7 +271,7 @@ class Builder {
         if (failedRow !== undefined && failedRow !== res) { failedRow.status = 'failed'; res.status = 'not built'; }
         state.failedIndex = idx;
         const st = state.req.analysis.stages[idx];
-        const line = lineOf(st, f?.text ?? null);
+        const line = f?.line ?? lineOf(st, f?.text ?? null);
         const shown = f?.text ? ` (${f.text.length > 70 ? f.text.slice(0, 67) + '...' : f.text})` : '';
         const why = f?.reason || lastLine(output) || `docker exited with ${code}`;
         if (/Cannot connect to the Docker daemon|error during connect|daemon.*(closed|EOF)|connection reset by peer.*docker\.sock|rpc error: code = Unavailable|error reading from server: EOF|failed to receive status|closing transport due to|connection closed before server preface|Is the docker daemon running/i.test(`${why}\n${lastLine(output)}`)) {
