@@ -86,8 +86,8 @@ const PROJECTS = {
         // every stage before the target, so without these it would rerun `npm ci` where the job
         // itself never needs deps' layers (build's image holds node_modules).
         floorUntimed: { source: ['deps', 'prod-deps'], manifest: [] },
-        // 2 cores: buildkit-final + castage alone took 16-18 min a run at load 1.5-5 (cold ~2-3 min a job)
-        estimateMinPerRun: 45,
+        // 2 cores, Docker 26: the 5 default strategies took 19 min a run (cold 1.5-2 min a job)
+        estimateMinPerRun: 23,
     },
     quick: {
         dir: path.join(__dirname, 'ci', 'quick'),
